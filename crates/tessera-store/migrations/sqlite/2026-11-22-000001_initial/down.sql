@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE invitations;
+DROP TABLE saml_requests;
+DROP TABLE saml_replay_cache;
+DROP TABLE sessions;
+DROP TABLE scim_tokens;
+DROP TABLE idp_connections;
+DROP TABLE pending_memberships;
+DROP TABLE memberships;
+DROP TABLE teams;
+DROP TABLE users;
+DROP TABLE orgs;

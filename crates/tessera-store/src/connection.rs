@@ -1,0 +1,184 @@
+//! One connection type over both backends, and the pool that hands them out.
+
+use crate::{Result, StoreError};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use std::path::Path;
+use std::time::Duration;
+
+/// A connection to either backend; every query in this crate is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, the scale-out backend.
+    Postgresql(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite://PATH` (or `sqlite::memory:`).
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises the backend from a database URL.
+    pub fn of(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl {
+                url: redact(url),
+            })
+        }
+    }
+}
+
+/// `url` without a password, for messages and logs.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The path diesel's SQLite driver expects, creating the parent directory of a file.
+pub(crate) fn sqlite_path(url: &str) -> Result<String> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path.is_empty() {
+        return Err(StoreError::UnsupportedUrl { url: url.to_owned() });
+    }
+    if path != ":memory:" {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Connect(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+    }
+    Ok(path.to_owned())
+}
+
+/// Sets the SQLite pragmas on every new pooled connection.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+/// How long a SQLite writer waits for the lock before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            // batch_execute runs every statement; sql_query would run only the first.
+            sqlite
+                .batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
+                     PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The pool type the store uses.
+pub(crate) type DbPool = Pool<ConnectionManager<DbConnection>>;
+
+/// Builds a pool for `url`; SQLite files get their directory created.
+pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> {
+    let backend = Backend::of(url)?;
+    let target = match backend {
+        Backend::Sqlite => sqlite_path(url)?,
+        Backend::Postgres => url.to_owned(),
+    };
+    let in_memory = target == ":memory:";
+    let manager = ConnectionManager::<DbConnection>::new(target);
+    let pool = Pool::builder()
+        // An in-memory SQLite database lives and dies with its one connection.
+        .max_size(if in_memory { 1 } else { max_size })
+        .min_idle(Some(if in_memory { 1 } else { 0 }))
+        .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| StoreError::Connect(format!("{}: {e}", redact(url))))?;
+    Ok((pool, backend))
+}
+
+/// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred
+/// transaction that reads before it writes fails under concurrency instead of waiting),
+/// a plain transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+pub(crate) fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgresql(pg) => AnsiTransactionManager::begin_transaction(pg)?,
+    }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_their_backend() {
+        assert_eq!(Backend::of("sqlite://data/t.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::of("postgresql://u@h/db").unwrap(), Backend::Postgres);
+        let err = Backend::of("mysql://root:hunter2@h/db").unwrap_err().to_string();
+        assert!(err.contains("mysql://root:***@h/db"), "{err}");
+        assert!(!err.contains("hunter2"));
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/t.db"), "sqlite://data/t.db");
+    }
+
+    #[test]
+    fn sqlite_urls_become_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/nested/t.db", dir.path().display());
+        let path = sqlite_path(&url).unwrap();
+        assert!(path.ends_with("/nested/t.db"));
+        assert!(dir.path().join("nested").is_dir(), "parent directory created");
+        assert_eq!(sqlite_path("sqlite::memory:").unwrap(), ":memory:");
+        assert!(sqlite_path("sqlite://").is_err());
+    }
+}

@@ -1,0 +1,58 @@
+//! The one error type of this crate.
+
+use tessera_core::CoreError;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is neither `sqlite://…` nor `postgres://…`.
+    #[error("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl {
+        /// The URL with any password removed.
+        url: String,
+    },
+    /// The database could not be reached or a connection could not be made.
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// Applying migrations failed.
+    #[error("cannot apply database migrations: {0}")]
+    Migration(String),
+    /// An org with this workspace name already exists.
+    #[error("an org named {name:?} already exists")]
+    OrgExists {
+        /// The workspace name.
+        name: String,
+    },
+    /// No org has this workspace name.
+    #[error("no org is named {name:?}")]
+    OrgNotFound {
+        /// The workspace name.
+        name: String,
+    },
+    /// A user with this email already exists in the org.
+    #[error("a user with the email {email:?} already exists in this org")]
+    UserExists {
+        /// The email.
+        email: String,
+    },
+    /// A stored value does not parse: the database was edited by hand or is newer than us.
+    #[error("stored {what} is invalid: {source}")]
+    Corrupt {
+        /// Which column.
+        what: &'static str,
+        /// The parse error.
+        source: CoreError,
+    },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(value: diesel::r2d2::PoolError) -> Self {
+        StoreError::Connect(value.to_string())
+    }
+}
+
+/// Result alias for this crate.
+pub type Result<T> = std::result::Result<T, StoreError>;

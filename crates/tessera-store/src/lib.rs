@@ -1,0 +1,23 @@
+//! Tessera's storage: the only crate that knows SQL.
+//!
+//! One diesel schema served from one binary on two backends: SQLite (the embedded
+//! default; WAL mode, busy timeout, immediate write transactions) and PostgreSQL (the
+//! scale-out backend several servers share). Migrations are embedded and applied by
+//! [`Store::open`].
+
+mod connection;
+mod error;
+mod orgs;
+mod records;
+mod schema;
+mod store;
+mod time;
+mod users;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connection::{Backend, DbConnection};
+pub use error::{Result, StoreError};
+pub use orgs::Actor;
+pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
+pub use store::Store;

@@ -1,0 +1,185 @@
+//! Diesel table definitions, written to match both migration sets.
+
+diesel::table! {
+    orgs (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        sso_enabled -> Bool,
+        connection_mode -> Nullable<Text>,
+        walkthrough_step -> Text,
+        allow_idp_initiated -> Bool,
+        allow_sha1 -> Bool,
+        salesforce_profile_import -> Bool,
+        salesforce_invitations -> Bool,
+        connected_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        org_id -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        status -> Text,
+        role -> Text,
+        login_method -> Text,
+        password_hash -> Nullable<Text>,
+        idp_email_normalized -> Nullable<Text>,
+        scim_id -> Nullable<Text>,
+        scim_user_name_normalized -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        first_login_at -> Nullable<Timestamp>,
+        deactivated_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        org_id -> Text,
+        name -> Text,
+        name_normalized -> Text,
+        description -> Text,
+        access_settings -> Text,
+        built_in -> Nullable<Text>,
+        idp_managed -> Bool,
+        scim_id -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        duplicate -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    memberships (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+        org_id -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pending_memberships (team_id, member_ref) {
+        team_id -> Text,
+        member_ref -> Text,
+        org_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idp_connections (org_id) {
+        org_id -> Text,
+        entity_id -> Text,
+        sso_url -> Text,
+        certificates -> Text,
+        metadata_xml -> Nullable<Text>,
+        attribute_overrides -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scim_tokens (id) {
+        id -> Text,
+        org_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    saml_replay_cache (org_id, assertion_id) {
+        org_id -> Text,
+        assertion_id -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saml_requests (id) {
+        id -> Text,
+        org_id -> Text,
+        relay_state -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        email -> Text,
+        reason -> Text,
+        token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        org_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        source -> Text,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<Text>,
+        target_label -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(users -> orgs (org_id));
+diesel::joinable!(teams -> orgs (org_id));
+diesel::joinable!(memberships -> teams (team_id));
+diesel::joinable!(memberships -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    orgs,
+    users,
+    teams,
+    memberships,
+    pending_memberships,
+    idp_connections,
+    scim_tokens,
+    sessions,
+    saml_replay_cache,
+    saml_requests,
+    invitations,
+    audit_log,
+);

@@ -1,0 +1,80 @@
+//! The store handle: a pool plus the migrations.
+
+use crate::connection::{DbPool, build_pool, redact};
+use crate::{Backend, DbConnection, Result, StoreError};
+use diesel::RunQueryDsl;
+use diesel::r2d2::{ConnectionManager, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Pool size for a server process; SQLite serialises writers anyway.
+const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// A handle on the database. Cheap to clone; every clone shares one pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: DbPool,
+    backend: Backend,
+    url: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://…`) and applies any pending
+    /// migrations.
+    pub fn open(url: &str) -> Result<Self> {
+        let store = Self::connect(url)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (for `tessera-admin migrate` and readiness checks).
+    pub fn connect(url: &str) -> Result<Self> {
+        let (pool, backend) = build_pool(url, DEFAULT_POOL_SIZE)?;
+        Ok(Self {
+            pool,
+            backend,
+            url: redact(url),
+        })
+    }
+
+    /// Which backend this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations; returns the names of those applied.
+    pub fn migrate(&self) -> Result<Vec<String>> {
+        let mut conn = self.conn()?;
+        let migrations = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let applied = conn
+            .run_pending_migrations(migrations)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    }
+
+    /// Checks the database answers (for `/readyz`).
+    pub fn ping(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        diesel::sql_query("SELECT 1").execute(&mut conn)?;
+        Ok(())
+    }
+
+    /// A pooled connection.
+    pub(crate) fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>> {
+        Ok(self.pool.get()?)
+    }
+}

@@ -1,0 +1,158 @@
+//! User accounts created directly (the demo admin) and user listings.
+
+use crate::connection::write_transaction;
+use crate::orgs::{Actor, AuditWrite, append_audit, corrupt};
+use crate::records::{NewUser, User};
+use crate::schema::{memberships, teams, users};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use tessera_core::{Email, OrgId, Role, UserId, UserStatus};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    org_id: String,
+    email: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    status: String,
+    role: String,
+    login_method: String,
+    idp_email_normalized: Option<String>,
+    scim_id: Option<String>,
+    created_by: String,
+    created_at: NaiveDateTime,
+    first_login_at: Option<NaiveDateTime>,
+    deactivated_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> Result<Self> {
+        Ok(User {
+            id: row.id.parse().map_err(corrupt("users.id"))?,
+            org_id: row.org_id.parse().map_err(corrupt("users.org_id"))?,
+            email: Email::parse(&row.email).map_err(corrupt("users.email"))?,
+            given_name: row.given_name,
+            family_name: row.family_name,
+            status: row.status.parse().map_err(corrupt("users.status"))?,
+            role: row.role.parse().map_err(corrupt("users.role"))?,
+            login_method: row.login_method.parse().map_err(corrupt("users.login_method"))?,
+            idp_connected: row.idp_email_normalized.is_some() || row.scim_id.is_some(),
+            created_by: row.created_by.parse().map_err(corrupt("users.created_by"))?,
+            created_at: from_db(row.created_at),
+            first_login_at: row.first_login_at.map(from_db),
+            deactivated_at: row.deactivated_at.map(from_db),
+        })
+    }
+}
+
+fn built_in_team_id(conn: &mut DbConnection, org_id: OrgId, built_in: &str) -> Result<String> {
+    Ok(teams::table
+        .filter(teams::org_id.eq(org_id.to_string()))
+        .filter(teams::built_in.eq(built_in))
+        .select(teams::id)
+        .first(conn)?)
+}
+
+impl Store {
+    /// Creates a user in All Users (and in Account Admins when that is its role), in one
+    /// transaction, and records it in the audit log.
+    pub fn create_user(
+        &self,
+        org_id: OrgId,
+        user: &NewUser,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| {
+            let taken: i64 = users::table
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::email_normalized.eq(user.email.normalized()))
+                .count()
+                .get_result(conn)?;
+            if taken > 0 {
+                return Err(StoreError::UserExists {
+                    email: user.email.to_string(),
+                });
+            }
+            let id = UserId::random();
+            let at = to_db(now);
+            diesel::insert_into(users::table)
+                .values((
+                    users::id.eq(id.to_string()),
+                    users::org_id.eq(org_id.to_string()),
+                    users::email.eq(user.email.as_str()),
+                    users::email_normalized.eq(user.email.normalized()),
+                    users::given_name.eq(&user.given_name),
+                    users::family_name.eq(&user.family_name),
+                    users::status.eq(user.status.as_str()),
+                    users::role.eq(user.role.as_str()),
+                    users::login_method.eq(user.login_method.as_str()),
+                    users::created_by.eq(user.created_by.as_str()),
+                    users::created_at.eq(at),
+                    users::updated_at.eq(at),
+                    users::first_login_at.eq((user.status == UserStatus::Active).then_some(at)),
+                ))
+                .execute(conn)?;
+            let mut teams = vec![built_in_team_id(conn, org_id, "all_users")?];
+            if user.role == Role::AccountAdmin {
+                teams.push(built_in_team_id(conn, org_id, "account_admins")?);
+            }
+            for team_id in teams {
+                diesel::insert_into(memberships::table)
+                    .values((
+                        memberships::team_id.eq(team_id),
+                        memberships::user_id.eq(id.to_string()),
+                        memberships::org_id.eq(org_id.to_string()),
+                        memberships::source.eq(user.created_by.as_str()),
+                        memberships::created_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            append_audit(
+                conn,
+                AuditWrite {
+                    org_id,
+                    actor,
+                    action: "user.created",
+                    target_kind: "user",
+                    target_id: Some(id.to_string()),
+                    target_label: Some(user.email.to_string()),
+                    details: serde_json::json!({ "role": user.role, "status": user.status }),
+                },
+                now,
+            )?;
+            find_user(conn, id)
+        })
+    }
+
+    /// The org's users ordered by email, optionally only those in one status (U8).
+    pub fn users(&self, org_id: OrgId, status: Option<UserStatus>) -> Result<Vec<User>> {
+        let mut query = users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .order((users::email_normalized.asc(), users::id.asc()))
+            .select(UserRow::as_select())
+            .into_boxed();
+        if let Some(status) = status {
+            query = query.filter(users::status.eq(status.as_str()));
+        }
+        query
+            .load(&mut *self.conn()?)?
+            .into_iter()
+            .map(User::try_from)
+            .collect()
+    }
+}
+
+fn find_user(conn: &mut DbConnection, id: UserId) -> Result<User> {
+    users::table
+        .filter(users::id.eq(id.to_string()))
+        .select(UserRow::as_select())
+        .first(conn)?
+        .try_into()
+}

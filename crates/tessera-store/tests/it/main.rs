@@ -1,0 +1,16 @@
+//! Storage tests, run on SQLite and (when reachable) PostgreSQL.
+
+mod orgs;
+mod persistence;
+mod users;
+
+use chrono::{DateTime, TimeZone, Utc};
+use tessera_core::WorkspaceName;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 9, 30, 0).unwrap()
+}
+
+fn ws(name: &str) -> WorkspaceName {
+    WorkspaceName::parse(name).unwrap()
+}
