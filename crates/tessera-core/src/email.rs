@@ -50,9 +50,12 @@ impl Email {
         if local.len() > MAX_LOCAL_LEN {
             return Err(refuse("the part before the @ is longer than 64 characters"));
         }
-        if local.contains('@') || local.contains(['<', '>', '(', ')', ',', ';', ':', '"', '[', ']', '\\'])
+        if local.contains('@')
+            || local.contains(['<', '>', '(', ')', ',', ';', ':', '"', '[', ']', '\\'])
         {
-            return Err(refuse("the part before the @ contains a character mail cannot carry"));
+            return Err(refuse(
+                "the part before the @ contains a character mail cannot carry",
+            ));
         }
         if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
             return Err(refuse("the part before the @ has a misplaced dot"));
@@ -72,7 +75,9 @@ impl Email {
                 return Err(refuse("a domain part starts or ends with a hyphen"));
             }
             if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
-                return Err(refuse("the domain contains a character other than letters, digits, hyphens and dots"));
+                return Err(refuse(
+                    "the domain contains a character other than letters, digits, hyphens and dots",
+                ));
             }
         }
         Ok(Self {
@@ -257,12 +262,27 @@ mod tests {
             ("@corp.example", "nothing comes before the @"),
             ("jane@", "nothing comes after the @"),
             ("jane@localhost", "the domain has no dot"),
-            ("jane doe@corp.example", "it contains a space or a control character"),
-            ("jane@@corp.example", "the part before the @ contains a character mail cannot carry"),
+            (
+                "jane doe@corp.example",
+                "it contains a space or a control character",
+            ),
+            (
+                "jane@@corp.example",
+                "the part before the @ contains a character mail cannot carry",
+            ),
             ("jane@corp..example", "the domain has an empty part"),
-            ("jane@-corp.example", "a domain part starts or ends with a hyphen"),
-            (".jane@corp.example", "the part before the @ has a misplaced dot"),
-            ("jane@corp.example<!---->.evil.com", "the domain contains a character other than letters, digits, hyphens and dots"),
+            (
+                "jane@-corp.example",
+                "a domain part starts or ends with a hyphen",
+            ),
+            (
+                ".jane@corp.example",
+                "the part before the @ has a misplaced dot",
+            ),
+            (
+                "jane@corp.example<!---->.evil.com",
+                "the domain contains a character other than letters, digits, hyphens and dots",
+            ),
         ];
         for (input, problem) in cases {
             let err = Email::parse(input).unwrap_err();

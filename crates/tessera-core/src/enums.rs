@@ -175,7 +175,10 @@ mod tests {
         for step in WalkthroughStep::ALL {
             assert_eq!(step.to_string().parse::<WalkthroughStep>().unwrap(), *step);
         }
-        assert_eq!(serde_json::to_string(&Role::TeamAdmin).unwrap(), "\"team_admin\"");
+        assert_eq!(
+            serde_json::to_string(&Role::TeamAdmin).unwrap(),
+            "\"team_admin\""
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoreError {
     /// Rule W1: workspace names are 1–63 lowercase ASCII letters and digits.
-    #[error("W1: a workspace name is 1-63 lowercase letters (a-z) and digits (0-9); {name:?} {problem}")]
+    #[error(
+        "W1: a workspace name is 1-63 lowercase letters (a-z) and digits (0-9); {name:?} {problem}"
+    )]
     InvalidWorkspaceName {
         /// The refused input.
         name: String,

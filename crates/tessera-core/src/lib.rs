@@ -9,6 +9,7 @@ mod email;
 mod enums;
 mod error;
 mod ids;
+mod secret;
 mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -16,4 +17,5 @@ pub use email::{Email, UserName};
 pub use enums::{ConnectionMode, LoginMethod, OrgKind, Role, Source, UserStatus, WalkthroughStep};
 pub use error::{CoreError, Result};
 pub use ids::{OrgId, TeamId, UserId};
+pub use secret::Secret;
 pub use workspace::WorkspaceName;

@@ -33,9 +33,7 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::UnsupportedUrl {
-                url: redact(url),
-            })
+            Err(StoreError::UnsupportedUrl { url: redact(url) })
         }
     }
 }
@@ -61,14 +59,16 @@ pub(crate) fn sqlite_path(url: &str) -> Result<String> {
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url);
     if path.is_empty() {
-        return Err(StoreError::UnsupportedUrl { url: url.to_owned() });
+        return Err(StoreError::UnsupportedUrl {
+            url: url.to_owned(),
+        });
     }
-    if path != ":memory:" {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Connect(format!("cannot create {}: {e}", parent.display()))
-            })?;
-        }
+    let parent = Path::new(path)
+        .parent()
+        .filter(|p| path != ":memory:" && !p.as_os_str().is_empty());
+    if let Some(parent) = parent {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Connect(format!("cannot create {}: {e}", parent.display())))?;
     }
     Ok(path.to_owned())
 }
@@ -113,7 +113,11 @@ pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> 
         // An in-memory SQLite database lives and dies with its one connection.
         .max_size(if in_memory { 1 } else { max_size })
         .min_idle(Some(if in_memory { 1 } else { 0 }))
-        .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+        .idle_timeout(if in_memory {
+            None
+        } else {
+            Some(Duration::from_secs(600))
+        })
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
@@ -158,15 +162,23 @@ mod tests {
         assert_eq!(Backend::of("sqlite://data/t.db").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of("sqlite::memory:").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of("postgres://u@h/db").unwrap(), Backend::Postgres);
-        assert_eq!(Backend::of("postgresql://u@h/db").unwrap(), Backend::Postgres);
-        let err = Backend::of("mysql://root:hunter2@h/db").unwrap_err().to_string();
+        assert_eq!(
+            Backend::of("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::of("mysql://root:hunter2@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("mysql://root:***@h/db"), "{err}");
         assert!(!err.contains("hunter2"));
     }
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://data/t.db"), "sqlite://data/t.db");
     }
@@ -177,7 +189,10 @@ mod tests {
         let url = format!("sqlite://{}/nested/t.db", dir.path().display());
         let path = sqlite_path(&url).unwrap();
         assert!(path.ends_with("/nested/t.db"));
-        assert!(dir.path().join("nested").is_dir(), "parent directory created");
+        assert!(
+            dir.path().join("nested").is_dir(),
+            "parent directory created"
+        );
         assert_eq!(sqlite_path("sqlite::memory:").unwrap(), ":memory:");
         assert!(sqlite_path("sqlite://").is_err());
     }

@@ -11,10 +11,10 @@ mod orgs;
 mod records;
 mod schema;
 mod store;
-mod time;
-mod users;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod time;
+mod users;
 
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};

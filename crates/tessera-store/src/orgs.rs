@@ -164,7 +164,8 @@ impl Store {
                     orgs::updated_at.eq(at),
                 ))
                 .execute(conn)?;
-            for (team_name, built_in) in [(ALL_USERS, "all_users"), (ACCOUNT_ADMINS, "account_admins")]
+            for (team_name, built_in) in
+                [(ALL_USERS, "all_users"), (ACCOUNT_ADMINS, "account_admins")]
             {
                 diesel::insert_into(teams::table)
                     .values((
@@ -246,14 +247,21 @@ impl Store {
                 return Ok(org);
             }
             diesel::update(orgs::table.filter(orgs::id.eq(org.id.to_string())))
-                .set((orgs::sso_enabled.eq(enabled), orgs::updated_at.eq(to_db(now))))
+                .set((
+                    orgs::sso_enabled.eq(enabled),
+                    orgs::updated_at.eq(to_db(now)),
+                ))
                 .execute(conn)?;
             append_audit(
                 conn,
                 AuditWrite {
                     org_id: org.id,
                     actor,
-                    action: if enabled { "org.sso_enabled" } else { "org.sso_disabled" },
+                    action: if enabled {
+                        "org.sso_enabled"
+                    } else {
+                        "org.sso_disabled"
+                    },
                     target_kind: "org",
                     target_id: Some(org.id.to_string()),
                     target_label: Some(name.to_string()),
@@ -286,26 +294,28 @@ impl Store {
             ))
             .load(&mut *conn)?;
         rows.into_iter()
-            .map(|(id, name, description, built_in, idp_managed, duplicate)| {
-                let members = memberships::table
-                    .filter(memberships::team_id.eq(&id))
-                    .count()
-                    .get_result(&mut *conn)?;
-                let kind = match (built_in.as_deref(), idp_managed) {
-                    (Some("all_users"), _) => TeamKind::AllUsers,
-                    (Some(_), _) => TeamKind::AccountAdmins,
-                    (None, true) => TeamKind::IdpManaged,
-                    (None, false) => TeamKind::Local,
-                };
-                Ok(Team {
-                    id: id.parse().map_err(corrupt("teams.id"))?,
-                    name,
-                    description,
-                    kind,
-                    duplicate,
-                    members,
-                })
-            })
+            .map(
+                |(id, name, description, built_in, idp_managed, duplicate)| {
+                    let members = memberships::table
+                        .filter(memberships::team_id.eq(&id))
+                        .count()
+                        .get_result(&mut *conn)?;
+                    let kind = match (built_in.as_deref(), idp_managed) {
+                        (Some("all_users"), _) => TeamKind::AllUsers,
+                        (Some(_), _) => TeamKind::AccountAdmins,
+                        (None, true) => TeamKind::IdpManaged,
+                        (None, false) => TeamKind::Local,
+                    };
+                    Ok(Team {
+                        id: id.parse().map_err(corrupt("teams.id"))?,
+                        name,
+                        description,
+                        kind,
+                        duplicate,
+                        members,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -337,18 +347,20 @@ impl Store {
             ))
             .load(&mut *self.conn()?)?;
         rows.into_iter()
-            .map(|(at, actor, source, action, target_kind, target_id, target_label, details)| {
-                Ok(AuditEntry {
-                    at: from_db(at),
-                    actor,
-                    source: source.parse().map_err(corrupt("audit_log.source"))?,
-                    action,
-                    target_kind,
-                    target_id,
-                    target_label,
-                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-                })
-            })
+            .map(
+                |(at, actor, source, action, target_kind, target_id, target_label, details)| {
+                    Ok(AuditEntry {
+                        at: from_db(at),
+                        actor,
+                        source: source.parse().map_err(corrupt("audit_log.source"))?,
+                        action,
+                        target_kind,
+                        target_id,
+                        target_label,
+                        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                    })
+                },
+            )
             .collect()
     }
 }

@@ -3,7 +3,7 @@
 //! PostgreSQL tests use the server at `TESSERA_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/test`), each database in a schema of its own that
 //! is dropped afterwards, so runs never collide. When that server is unreachable the
-//! PostgreSQL half is skipped with a note, unless `TESSERA_REQUIRE_POSTGRES=1` (set by
+//! PostgreSQL half is skipped with a note, unless `TESSERA_TEST_REQUIRE_POSTGRES=1` (set by
 //! `just test`) makes it a failure.
 
 #![allow(clippy::panic)] // test support fails loudly, like the tests it serves
@@ -31,7 +31,9 @@ enum Cleanup {
 
 impl std::fmt::Debug for TestDatabase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDatabase").field("backend", &self.backend).finish()
+        f.debug_struct("TestDatabase")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -56,8 +58,8 @@ impl TestDatabase {
             Ok(conn) => conn,
             Err(error) => {
                 assert!(
-                    std::env::var("TESSERA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                    "PostgreSQL is required (TESSERA_REQUIRE_POSTGRES=1) but {server_url} fails: {error}"
+                    std::env::var("TESSERA_TEST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                    "PostgreSQL is required (TESSERA_TEST_REQUIRE_POSTGRES=1) but {server_url} fails: {error}"
                 );
                 eprintln!("note: skipping PostgreSQL half, {server_url} unreachable: {error}");
                 return None;
@@ -97,11 +99,11 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Cleanup::Schema { server_url, schema } = &self.cleanup {
-            if let Ok(mut conn) = PgConnection::establish(server_url) {
-                // Best effort: a leftover schema only costs disk, never a wrong result.
-                let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-            }
+        if let Cleanup::Schema { server_url, schema } = &self.cleanup
+            && let Ok(mut conn) = PgConnection::establish(server_url)
+        {
+            // Best effort: a leftover schema only costs disk, never a wrong result.
+            let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
     }
 }

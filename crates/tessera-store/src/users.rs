@@ -40,9 +40,15 @@ impl TryFrom<UserRow> for User {
             family_name: row.family_name,
             status: row.status.parse().map_err(corrupt("users.status"))?,
             role: row.role.parse().map_err(corrupt("users.role"))?,
-            login_method: row.login_method.parse().map_err(corrupt("users.login_method"))?,
+            login_method: row
+                .login_method
+                .parse()
+                .map_err(corrupt("users.login_method"))?,
             idp_connected: row.idp_email_normalized.is_some() || row.scim_id.is_some(),
-            created_by: row.created_by.parse().map_err(corrupt("users.created_by"))?,
+            created_by: row
+                .created_by
+                .parse()
+                .map_err(corrupt("users.created_by"))?,
             created_at: from_db(row.created_at),
             first_login_at: row.first_login_at.map(from_db),
             deactivated_at: row.deactivated_at.map(from_db),

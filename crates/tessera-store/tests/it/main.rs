@@ -1,5 +1,7 @@
 //! Storage tests, run on SQLite and (when reachable) PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
+
 mod orgs;
 mod persistence;
 mod users;

@@ -8,16 +8,24 @@ use tessera_store::{Actor, StoreError, TeamKind};
 fn t1_every_new_org_has_its_two_built_in_teams() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+        let org = store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
         assert_eq!(org.name.as_str(), "acme");
         assert_eq!(org.kind, OrgKind::Production);
-        assert!(!org.sso_enabled, "W3: SSO is off until the operator enables it");
+        assert!(
+            !org.sso_enabled,
+            "W3: SSO is off until the operator enables it"
+        );
         assert_eq!(org.created_at, t0());
         let teams = store.teams(org.id).unwrap();
         let names: Vec<_> = teams.iter().map(|t| (t.name.as_str(), t.kind)).collect();
         assert_eq!(
             names,
-            [("All Users", TeamKind::AllUsers), ("Account Admins", TeamKind::AccountAdmins)],
+            [
+                ("All Users", TeamKind::AllUsers),
+                ("Account Admins", TeamKind::AccountAdmins)
+            ],
             "{:?}",
             db.backend
         );
@@ -28,7 +36,9 @@ fn t1_every_new_org_has_its_two_built_in_teams() {
 fn a_second_org_with_the_same_name_is_refused_and_nothing_is_written() {
     for db in TestDatabase::all() {
         let store = db.open();
-        store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+        store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
         let err = store
             .create_org(&ws("acme"), OrgKind::Sandbox, &Actor::operator(), t0())
             .unwrap_err();
@@ -45,16 +55,37 @@ fn a_second_org_with_the_same_name_is_refused_and_nothing_is_written() {
 fn w3_the_operator_switches_sso_on_and_off_and_the_audit_log_says_so() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+        let org = store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
         let later = t0() + chrono::Duration::minutes(5);
-        assert!(store.set_sso_enabled(&ws("acme"), true, &Actor::operator(), later).unwrap().sso_enabled);
+        assert!(
+            store
+                .set_sso_enabled(&ws("acme"), true, &Actor::operator(), later)
+                .unwrap()
+                .sso_enabled
+        );
         // Enabling twice changes nothing and logs nothing.
-        store.set_sso_enabled(&ws("acme"), true, &Actor::operator(), later).unwrap();
-        assert!(!store.set_sso_enabled(&ws("acme"), false, &Actor::operator(), later).unwrap().sso_enabled);
+        store
+            .set_sso_enabled(&ws("acme"), true, &Actor::operator(), later)
+            .unwrap();
+        assert!(
+            !store
+                .set_sso_enabled(&ws("acme"), false, &Actor::operator(), later)
+                .unwrap()
+                .sso_enabled
+        );
         let audit = store.audit(org.id, 10).unwrap();
         let actions: Vec<_> = audit.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["org.sso_disabled", "org.sso_enabled", "org.created"]);
-        assert!(audit.iter().all(|e| e.actor == "operator" && e.source == Source::Cli));
+        assert_eq!(
+            actions,
+            ["org.sso_disabled", "org.sso_enabled", "org.created"]
+        );
+        assert!(
+            audit
+                .iter()
+                .all(|e| e.actor == "operator" && e.source == Source::Cli)
+        );
         assert_eq!(audit[0].at, later);
     }
 }
@@ -65,7 +96,9 @@ fn unknown_orgs_are_reported_by_name() {
         let store = db.open();
         let err = store.org(&ws("nobody")).unwrap_err();
         assert_eq!(err.to_string(), "no org is named \"nobody\"");
-        let err = store.set_sso_enabled(&ws("nobody"), true, &Actor::operator(), t0()).unwrap_err();
+        let err = store
+            .set_sso_enabled(&ws("nobody"), true, &Actor::operator(), t0())
+            .unwrap_err();
         assert!(matches!(err, StoreError::OrgNotFound { .. }));
     }
 }
@@ -75,9 +108,16 @@ fn orgs_are_listed_by_name() {
     for db in TestDatabase::all() {
         let store = db.open();
         for name in ["zeta", "alpha", "mid"] {
-            store.create_org(&ws(name), OrgKind::Sandbox, &Actor::operator(), t0()).unwrap();
+            store
+                .create_org(&ws(name), OrgKind::Sandbox, &Actor::operator(), t0())
+                .unwrap();
         }
-        let names: Vec<_> = store.list_orgs().unwrap().into_iter().map(|o| o.org.name.to_string()).collect();
+        let names: Vec<_> = store
+            .list_orgs()
+            .unwrap()
+            .into_iter()
+            .map(|o| o.org.name.to_string())
+            .collect();
         assert_eq!(names, ["alpha", "mid", "zeta"]);
     }
 }

@@ -9,10 +9,15 @@ fn data_survives_reopening_the_database() {
     for db in TestDatabase::all() {
         {
             let store = db.open();
-            store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+            store
+                .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+                .unwrap();
         }
         let reopened = Store::open(&db.url).unwrap();
-        assert!(reopened.migrate().unwrap().is_empty(), "migrations apply once");
+        assert!(
+            reopened.migrate().unwrap().is_empty(),
+            "migrations apply once"
+        );
         assert_eq!(reopened.org(&ws("acme")).unwrap().kind, OrgKind::Production);
     }
 }
@@ -22,7 +27,9 @@ fn two_stores_on_one_database_see_each_others_writes() {
     for db in TestDatabase::all() {
         let first = db.open();
         let second = Store::open(&db.url).unwrap();
-        first.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+        first
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
         assert_eq!(second.org(&ws("acme")).unwrap().name.as_str(), "acme");
     }
 }
@@ -37,7 +44,9 @@ fn concurrent_writers_all_succeed() {
                 thread::spawn(move || {
                     for n in 0..10 {
                         let name = WorkspaceName::parse(&format!("org{writer}x{n}")).unwrap();
-                        store.create_org(&name, OrgKind::Sandbox, &Actor::operator(), t0()).unwrap();
+                        store
+                            .create_org(&name, OrgKind::Sandbox, &Actor::operator(), t0())
+                            .unwrap();
                     }
                 })
             })

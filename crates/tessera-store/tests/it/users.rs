@@ -20,12 +20,24 @@ fn new_user(email: &str, role: Role, status: UserStatus) -> NewUser {
 fn t1_users_join_all_users_and_admins_join_account_admins() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
-        store
-            .create_user(org.id, &new_user("admin@acme.example", Role::AccountAdmin, UserStatus::Active), &Actor::operator(), t0())
+        let org = store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
             .unwrap();
         store
-            .create_user(org.id, &new_user("viewer@acme.example", Role::Viewer, UserStatus::Pending), &Actor::operator(), t0())
+            .create_user(
+                org.id,
+                &new_user("admin@acme.example", Role::AccountAdmin, UserStatus::Active),
+                &Actor::operator(),
+                t0(),
+            )
+            .unwrap();
+        store
+            .create_user(
+                org.id,
+                &new_user("viewer@acme.example", Role::Viewer, UserStatus::Pending),
+                &Actor::operator(),
+                t0(),
+            )
             .unwrap();
         let teams = store.teams(org.id).unwrap();
         let count = |kind| teams.iter().find(|t| t.kind == kind).unwrap().members;
@@ -38,21 +50,43 @@ fn t1_users_join_all_users_and_admins_join_account_admins() {
 fn emails_are_unique_per_org_whatever_their_case() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let acme = store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
-        let other = store.create_org(&ws("other"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
+        let acme = store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
+        let other = store
+            .create_org(&ws("other"), OrgKind::Production, &Actor::operator(), t0())
+            .unwrap();
         store
-            .create_user(acme.id, &new_user("Ada@Acme.Example", Role::Viewer, UserStatus::Pending), &Actor::operator(), t0())
+            .create_user(
+                acme.id,
+                &new_user("Ada@Acme.Example", Role::Viewer, UserStatus::Pending),
+                &Actor::operator(),
+                t0(),
+            )
             .unwrap();
         let err = store
-            .create_user(acme.id, &new_user("ada@acme.example", Role::Viewer, UserStatus::Pending), &Actor::operator(), t0())
+            .create_user(
+                acme.id,
+                &new_user("ada@acme.example", Role::Viewer, UserStatus::Pending),
+                &Actor::operator(),
+                t0(),
+            )
             .unwrap_err();
         assert!(matches!(err, StoreError::UserExists { .. }), "{err}");
         // Another org may have the same person.
         store
-            .create_user(other.id, &new_user("ada@acme.example", Role::Viewer, UserStatus::Pending), &Actor::operator(), t0())
+            .create_user(
+                other.id,
+                &new_user("ada@acme.example", Role::Viewer, UserStatus::Pending),
+                &Actor::operator(),
+                t0(),
+            )
             .unwrap();
         assert_eq!(store.users(acme.id, None).unwrap().len(), 1);
-        assert_eq!(store.users(acme.id, None).unwrap()[0].email.as_str(), "Ada@Acme.Example");
+        assert_eq!(
+            store.users(acme.id, None).unwrap()[0].email.as_str(),
+            "Ada@Acme.Example"
+        );
     }
 }
 
@@ -61,20 +95,41 @@ fn emails_are_unique_per_org_whatever_their_case() {
 fn u8_users_filter_by_status() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = store.create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0()).unwrap();
-        store
-            .create_user(org.id, &new_user("a@acme.example", Role::Viewer, UserStatus::Active), &Actor::operator(), t0())
+        let org = store
+            .create_org(&ws("acme"), OrgKind::Production, &Actor::operator(), t0())
             .unwrap();
         store
-            .create_user(org.id, &new_user("p@acme.example", Role::Viewer, UserStatus::Pending), &Actor::operator(), t0())
+            .create_user(
+                org.id,
+                &new_user("a@acme.example", Role::Viewer, UserStatus::Active),
+                &Actor::operator(),
+                t0(),
+            )
+            .unwrap();
+        store
+            .create_user(
+                org.id,
+                &new_user("p@acme.example", Role::Viewer, UserStatus::Pending),
+                &Actor::operator(),
+                t0(),
+            )
             .unwrap();
         let active = store.users(org.id, Some(UserStatus::Active)).unwrap();
         assert_eq!(active.len(), 1);
         assert_eq!(active[0].email.as_str(), "a@acme.example");
-        assert_eq!(active[0].first_login_at, Some(t0()), "active users have logged in");
+        assert_eq!(
+            active[0].first_login_at,
+            Some(t0()),
+            "active users have logged in"
+        );
         let pending = store.users(org.id, Some(UserStatus::Pending)).unwrap();
         assert_eq!(pending[0].first_login_at, None);
         assert!(!pending[0].idp_connected);
-        assert!(store.users(org.id, Some(UserStatus::Deactivated)).unwrap().is_empty());
+        assert!(
+            store
+                .users(org.id, Some(UserStatus::Deactivated))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -1,0 +1,96 @@
+//! The command tree.
+
+use crate::org;
+use clap::{Args, Parser, Subcommand};
+use tessera_core::{SystemClock, WorkspaceName};
+use tessera_store::Store;
+
+/// Operator CLI for Tessera: orgs, the SSO feature gate, migrations.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Database: sqlite://PATH or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "TESSERA_DATABASE_URL",
+        default_value = "sqlite://data/tessera.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list and inspect orgs; switch their SSO feature gate.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Apply pending database migrations (the server also does this at start).
+    Migrate,
+}
+
+/// `org …` verbs.
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an org with its two built-in teams.
+    Create(CreateOrg),
+    /// List every org.
+    List,
+    /// Show one org, its settings and teams.
+    Show(OrgName),
+    /// Let the org's account admins connect an IdP (rule W3).
+    EnableSso(OrgName),
+    /// Take the SSO/SCIM option away again (rule W3).
+    DisableSso(OrgName),
+}
+
+/// Arguments of `org create`.
+#[derive(Debug, Args)]
+pub struct CreateOrg {
+    /// Workspace name: 1-63 lowercase letters and digits (rule W1).
+    #[arg(value_parser = parse_workspace)]
+    pub name: WorkspaceName,
+    /// Create a sandbox org (it can never connect SSO, rule W2).
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+/// A single workspace-name argument.
+#[derive(Debug, Args)]
+pub struct OrgName {
+    /// Workspace name.
+    #[arg(value_parser = parse_workspace)]
+    pub name: WorkspaceName,
+}
+
+fn parse_workspace(value: &str) -> Result<WorkspaceName, String> {
+    WorkspaceName::parse(value).map_err(|e| e.to_string())
+}
+
+impl Cli {
+    /// Runs the command. Arguments were validated by clap before this point, so a
+    /// refused argument never opens (let alone writes) the database.
+    pub fn run(self) -> anyhow::Result<()> {
+        let store = Store::open(&self.database_url)?;
+        let clock = SystemClock;
+        match self.command {
+            Command::Org(command) => org::run(&store, &clock, command, self.json),
+            Command::Migrate => {
+                let applied = store.migrate()?;
+                crate::output::print(self.json, &applied, || {
+                    if applied.is_empty() {
+                        "the database is up to date".to_owned()
+                    } else {
+                        format!("applied {} migration(s)", applied.len())
+                    }
+                })
+            }
+        }
+    }
+}

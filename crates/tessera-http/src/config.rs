@@ -1,0 +1,229 @@
+//! Typed configuration, layered: defaults → TOML file → `TESSERA_*` env → flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tessera_core::Secret;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Everything `tessera-server` can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// `sqlite://PATH` (embedded default) or `postgres://…` (scale-out).
+    pub database_url: Secret<String>,
+    /// The address to listen on.
+    pub bind: String,
+    /// The external base URL used in SAML and SCIM URLs (no trailing slash).
+    pub public_url: String,
+    /// The largest request body accepted; larger ones get 413.
+    pub body_limit_bytes: usize,
+    /// Create the demo org on an empty database.
+    pub demo_org: bool,
+    /// Log line format.
+    pub log_format: LogFormat,
+    /// Seconds in-flight requests get to finish after a shutdown signal.
+    pub shutdown_timeout_secs: u64,
+    /// Worker threads (default: one per core).
+    pub workers: Option<usize>,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("{s:?} is not a log format; use text or json")),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: Secret::new("sqlite://data/tessera.db".to_owned()),
+            bind: "127.0.0.1:8080".to_owned(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            body_limit_bytes: 1024 * 1024,
+            demo_org: true,
+            log_format: LogFormat::Text,
+            shutdown_timeout_secs: crate::DEFAULT_SHUTDOWN.as_secs(),
+            workers: None,
+        }
+    }
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A layer could not be read or a value has the wrong type or name.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    /// A value parses but makes no sense.
+    #[error("invalid configuration: {field}: {problem}")]
+    Value {
+        /// The setting.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// The config file read when none is named.
+const DEFAULT_FILE: &str = "tessera.toml";
+
+impl Config {
+    /// Reads defaults, then `file` (or `tessera.toml` if present), then `TESSERA_*`
+    /// environment variables, then `overrides` (the command-line flags), and checks
+    /// the result. A named file that does not exist is an error.
+    pub fn load(file: Option<&Path>, overrides: impl Serialize) -> Result<Self, ConfigError> {
+        let figment = Figment::from(Serialized::defaults(Config::default()));
+        let figment = match file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => figment.merge(Toml::file_exact(path)),
+            None => figment.merge(Toml::file(PathBuf::from(DEFAULT_FILE))),
+        };
+        // TESSERA_TEST_* variables steer the test suite, not the server.
+        let env = Env::prefixed("TESSERA_")
+            .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"));
+        let config: Config = figment
+            .merge(env)
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        config.validated()
+    }
+
+    /// Checks values that deserialise but cannot work; normalises `public_url`.
+    pub fn validated(mut self) -> Result<Self, ConfigError> {
+        let url = self.public_url.trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.contains(char::is_whitespace)
+        {
+            return Err(ConfigError::Value {
+                field: "public_url",
+                problem: format!("{:?} is not an http:// or https:// URL", self.public_url),
+            });
+        }
+        self.public_url = url.to_owned();
+        if self.body_limit_bytes < 1024 {
+            return Err(ConfigError::Value {
+                field: "body_limit_bytes",
+                problem: "must be at least 1024".into(),
+            });
+        }
+        if self.workers == Some(0) {
+            return Err(ConfigError::Value {
+                field: "workers",
+                problem: "must be at least 1".into(),
+            });
+        }
+        tessera_store::Backend::of(self.database_url.expose()).map_err(|e| ConfigError::Value {
+            field: "database_url",
+            problem: e.to_string(),
+        })?;
+        Ok(self)
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment's large error
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    #[derive(Serialize, Default)]
+    struct Flags {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        bind: Option<String>,
+    }
+
+    #[test]
+    fn layers_apply_in_order_defaults_file_env_flags() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "tessera.toml",
+                "bind = \"0.0.0.0:9000\"\npublic_url = \"https://sso.example.com/\"\nbody_limit_bytes = 4096\n",
+            )?;
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(config.bind, "0.0.0.0:9000");
+            assert_eq!(
+                config.public_url, "https://sso.example.com",
+                "trailing slash removed"
+            );
+            assert!(config.is_https());
+            assert_eq!(
+                config.database_url.expose(),
+                "sqlite://data/tessera.db",
+                "default kept"
+            );
+
+            jail.set_env("TESSERA_BIND", "127.0.0.1:7000");
+            jail.set_env("TESSERA_DATABASE_URL", "postgres://u:pw@db/tessera");
+            jail.set_env("TESSERA_TEST_POSTGRES_URL", "ignored by the server");
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(config.bind, "127.0.0.1:7000", "env beats file");
+            assert_eq!(config.body_limit_bytes, 4096, "file beats defaults");
+            assert_eq!(format!("{:?}", config.database_url), "***");
+
+            let flags = Flags {
+                bind: Some("127.0.0.1:6000".into()),
+            };
+            assert_eq!(
+                Config::load(None, flags).unwrap().bind,
+                "127.0.0.1:6000",
+                "flags beat env"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused_by_name() {
+        Jail::expect_with(|jail| {
+            jail.create_file("tessera.toml", "bnid = \"x\"\n")?;
+            let err = Config::load(None, Flags::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("bnid"), "{err}");
+
+            jail.create_file("tessera.toml", "public_url = \"ftp://x\"\n")?;
+            let err = Config::load(None, Flags::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("public_url"), "{err}");
+
+            jail.create_file("tessera.toml", "database_url = \"mysql://x\"\n")?;
+            let err = Config::load(None, Flags::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("database_url"), "{err}");
+
+            let missing = Config::load(Some(Path::new("nope.toml")), Flags::default()).unwrap_err();
+            assert!(missing.to_string().contains("nope.toml does not exist"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,146 @@
+//! Tessera's HTTP edge.
+//!
+//! Everything actix-web touches lives here: configuration, tracing, metrics, the
+//! request-size limit and the routes. [`build`] wires a [`Store`] and a clock into a
+//! bound server; `tessera-server`'s `main` and the integration tests both call it.
+
+mod config;
+mod demo;
+mod error;
+mod limits;
+mod metrics;
+mod routes;
+mod telemetry;
+
+pub use config::{Config, ConfigError, LogFormat};
+pub use demo::{DEMO_ADMIN_EMAIL, DEMO_ORG, ensure_demo_org};
+pub use error::{ApiError, StartError};
+pub use telemetry::init_tracing;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera_core::{Clock, SystemClock};
+use tessera_store::Store;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub store: Store,
+    pub metrics: metrics::Metrics,
+}
+
+/// A bound server, ready to be awaited.
+pub struct Running {
+    /// The server future; await it to serve until shutdown.
+    pub server: Server,
+    /// The address it listens on (useful when binding port 0).
+    pub addr: SocketAddr,
+}
+
+impl Running {
+    /// A handle that can stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// Builds the server on an opened store: creates the demo org if configured and the
+/// database is empty, binds `config.bind` and returns the server. Must be called inside
+/// an actix/tokio runtime.
+pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Running, StartError> {
+    if config.demo_org {
+        ensure_demo_org(&store, clock.as_ref())?;
+    }
+    let state = AppState {
+        store,
+        metrics: metrics::Metrics::new().map_err(|e| StartError::Runtime(e.to_string()))?,
+    };
+    let limit = config.body_limit_bytes;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(web::JsonConfig::default().limit(limit))
+            .wrap(metrics::RecordMetrics::new(state.metrics.clone()))
+            .wrap(limits::BodyLimit::new(limit))
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .configure(routes::configure)
+    })
+    .shutdown_timeout(config.shutdown_timeout_secs)
+    .disable_signals();
+    let server = match config.workers {
+        Some(workers) => server.workers(workers),
+        None => server,
+    };
+    let server = server
+        .bind(&config.bind)
+        .map_err(|source| StartError::Bind {
+            addr: config.bind.clone(),
+            source,
+        })?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| StartError::Bind {
+            addr: config.bind.clone(),
+            source: std::io::Error::other("no address bound"),
+        })?;
+    Ok(Running {
+        server: server.run(),
+        addr,
+    })
+}
+
+/// Opens the configured database (applying migrations), builds the server and serves
+/// until SIGINT or SIGTERM, then drains in-flight requests for up to
+/// `shutdown_timeout_secs`. This is the whole of `tessera-server`'s work.
+pub fn run(config: Config) -> Result<(), StartError> {
+    actix_web::rt::System::new().block_on(async move {
+        let url = config.database_url.expose().clone();
+        let store = web::block(move || Store::open(&url))
+            .await
+            .map_err(|e| StartError::Runtime(e.to_string()))??;
+        tracing::info!(backend = ?store.backend(), "database ready");
+        let running = build(config, store, Arc::new(SystemClock))?;
+        tracing::info!(addr = %running.addr, "tessera-server listening");
+        let handle = running.handle();
+        actix_web::rt::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutdown signal received; draining requests");
+            handle.stop(true).await;
+        });
+        running
+            .server
+            .await
+            .map_err(|e| StartError::Runtime(e.to_string()))
+    })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = actix_web::rt::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                futures_util::future::select(Box::pin(ctrl_c), Box::pin(term.recv())).await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// How long in-flight requests may take to finish after a shutdown signal, by default.
+pub(crate) const DEFAULT_SHUTDOWN: Duration = Duration::from_secs(30);

@@ -1,0 +1,71 @@
+//! Refuses oversized request bodies before they are read.
+
+use crate::ApiError;
+use actix_web::body::EitherBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::{Error, ResponseError};
+use futures_util::future::{LocalBoxFuture, Ready, ready};
+
+/// Middleware answering 413 to any request whose declared `Content-Length` exceeds the
+/// limit. Bodies without a length (chunked) are bounded by the extractors' own limits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit {
+    limit: usize,
+}
+
+impl BodyLimit {
+    pub(crate) fn new(limit: usize) -> Self {
+        Self { limit }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for BodyLimit
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = BodyLimitService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(BodyLimitService {
+            service,
+            limit: self.limit,
+        }))
+    }
+}
+
+pub(crate) struct BodyLimitService<S> {
+    service: S,
+    limit: usize,
+}
+
+impl<S, B> Service<ServiceRequest> for BodyLimitService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let declared = req
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|length| length > self.limit as u64) {
+            let response = ApiError::PayloadTooLarge { limit: self.limit }.error_response();
+            return Box::pin(ready(Ok(req.into_response(response).map_into_right_body())));
+        }
+        let future = self.service.call(req);
+        Box::pin(async move { Ok(future.await?.map_into_left_body()) })
+    }
+}

@@ -1,0 +1,7 @@
+//! Server tests: the same `build` that `main` uses, on 127.0.0.1:0, with a fixed clock,
+//! on SQLite and (when reachable) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
+
+mod health;
+mod support;

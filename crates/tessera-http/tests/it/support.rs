@@ -1,0 +1,81 @@
+//! Boots a real server on a background actix system and stops it on drop.
+
+use chrono::{DateTime, TimeZone, Utc};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use tessera_core::FixedClock;
+use tessera_http::Config;
+use tessera_store::Store;
+use tessera_store::testing::TestDatabase;
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 9, 30, 0).unwrap()
+}
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A server on `db` with the test defaults (demo org on, small body limit).
+    pub fn start(db: &TestDatabase) -> Self {
+        Self::start_with(db, |_| {})
+    }
+
+    pub fn start_with(db: &TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config {
+            database_url: tessera_core::Secret::new(db.url.clone()),
+            bind: "127.0.0.1:0".into(),
+            body_limit_bytes: 64 * 1024,
+            workers: Some(1),
+            shutdown_timeout_secs: 1,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let store = db.open();
+        let server_store = store.clone();
+        let (sender, receiver) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let clock = Arc::new(FixedClock::new(t0()));
+                let running = tessera_http::build(config, server_store, clock).unwrap();
+                sender.send((running.addr, running.handle())).unwrap();
+                running.server.await.unwrap();
+            });
+        });
+        let (addr, handle) = receiver.recv().expect("server started");
+        Self {
+            addr,
+            store,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        // Stopping needs a runtime of its own; the server's lives on its thread.
+        let _ = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(handle.stop(false));
+        })
+        .join();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::new()
+}

@@ -1,0 +1,46 @@
+# Tessera's recipes. `just` alone lists them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Build output lives in ./target unless CARGO_TARGET_DIR says otherwise.
+export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", justfile_directory() / "target")
+
+# List the recipes
+default:
+    @just --list
+
+# Install the system packages the build and tests need (only those missing)
+setup:
+    scripts/setup.sh
+
+# Build and start the server on http://127.0.0.1:8080 with ./data/tessera.db and a demo org
+run *FLAGS: setup
+    cargo run --package tessera-server -- {{FLAGS}}
+
+# Run every test, on SQLite and PostgreSQL (starts a local PostgreSQL that is installed but down)
+test: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if scripts/ensure-postgres.sh; then export TESSERA_TEST_REQUIRE_POSTGRES=1; fi
+    cargo test --workspace --all-targets
+    cargo test --workspace --doc
+
+# Check formatting and lints, as CI's reviewers do
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Format the code
+fmt:
+    cargo fmt --all
+
+# Run the benchmarks (results and how to read them: docs/performance.md)
+bench: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    scripts/ensure-postgres.sh || true
+    cargo bench --workspace
+
+# The operator CLI, e.g. `just admin org list`
+admin *ARGS:
+    cargo run --quiet --package tessera-admin -- {{ARGS}}
