@@ -23,7 +23,6 @@ fn the_workspace_keeps_the_architecture_rules() {
             "metadata",
             "--format-version",
             "1",
-            "--locked",
             "--filter-platform",
             &host,
             "--manifest-path",
