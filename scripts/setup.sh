@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages Tessera's build and tests need, only those missing.
+# Installs what Tessera's build and tests need and the machine lacks: Debian/Ubuntu
+# packages (C libraries for the build) and Python modules (real peers the tests drive).
 set -euo pipefail
 
 packages=(
@@ -11,10 +12,27 @@ packages=(
   libpq-dev       # the PostgreSQL client library diesel links
 )
 
+python_modules=(
+  openpyxl        # edits mapping sheets as an admin's spreadsheet program would
+)
+
 if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo is missing; install Rust with rustup (https://rustup.rs) and retry" >&2
   exit 1
 fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: missing packages $*, and this is not a Debian/Ubuntu system; install their equivalents" >&2
+    exit 1
+  fi
+  echo "installing $*"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -22,14 +40,16 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: missing packages ${missing[*]}, and this is not a Debian/Ubuntu system; install their equivalents" >&2
-  exit 1
+missing=()
+for module in "${python_modules[@]}"; do
+  python3 -c "import $module" 2>/dev/null || missing+=("$module")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  echo "installing Python modules ${missing[*]}"
+  # Debian's own python3 refuses user installs (PEP 668) unless told otherwise.
+  python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}" ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${missing[@]}"
 fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
