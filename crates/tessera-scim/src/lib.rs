@@ -7,8 +7,10 @@
 //!   users ([`apply_user_patch`]) or turned into member deltas ([`group_deltas`]).
 //! - [`User`], [`Group`], [`ListResponse`], [`Meta`]: resources that keep unknown attributes.
 //! - [`Projection`]: `attributes` / `excludedAttributes`.
+//! - [`discovery`]: ServiceProviderConfig, ResourceTypes and Schemas for a base URL.
 //! - [`ScimError`]: one error type, with the HTTP status and the RFC 7644 error body.
 
+pub mod discovery;
 pub mod error;
 pub mod filter;
 mod json;
@@ -26,3 +28,8 @@ pub use patch::{
 pub use projection::Projection;
 pub use query::{ListQuery, SortOrder, parse_list_query};
 pub use resource::{Group, ListResponse, Meta, User, if_match_allows, weak_etag};
+
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod proptests;

@@ -48,6 +48,24 @@ fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.' | '$')
 }
 
+/// A JSON number literal, with floats rounded correctly (serde_json's default parser
+/// may be off by one ulp, which would break printing and re-parsing).
+fn number(literal: &str, start: usize) -> Result<serde_json::Number, ScimError> {
+    let invalid = || error(start, format!("invalid number {literal:?}"));
+    serde_json::from_str::<serde_json::Number>(literal).map_err(|_| invalid())?;
+    if let Ok(i) = literal.parse::<i64>() {
+        return Ok(i.into());
+    }
+    if let Ok(u) = literal.parse::<u64>() {
+        return Ok(u.into());
+    }
+    literal
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .ok_or_else(invalid)
+}
+
 /// Tokenises `text`. Fails on an unterminated string, a bad number or a stray character.
 pub(crate) fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ScimError> {
     if text.len() > MAX_FILTER_LEN {
@@ -106,9 +124,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ScimError> {
                     }
                 }
                 let literal = &text[start..end];
-                let number: serde_json::Number = serde_json::from_str(literal)
-                    .map_err(|_| error(start, format!("invalid number {literal:?}")))?;
-                tokens.push((start, Token::Number(number)));
+                tokens.push((start, Token::Number(number(literal, start)?)));
             }
             c if is_word_start(c) => {
                 let mut end = start;

@@ -12,3 +12,6 @@ pub use group::{Group, Member};
 pub use list::ListResponse;
 pub use meta::{Meta, if_match_allows, weak_etag};
 pub use user::{Address, EnterpriseUser, Manager, MultiValue, Name, User};
+
+#[cfg(test)]
+mod tests;
