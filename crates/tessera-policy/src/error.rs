@@ -223,3 +223,73 @@ impl<E> PolicyError<E> {
 
 /// Result alias for this crate, generic over the port's error.
 pub type PolicyResult<T, E> = Result<T, PolicyError<E>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Error = PolicyError<std::io::Error>;
+
+    #[test]
+    fn refusals_name_their_rule_first_and_other_errors_have_none() {
+        let cases: Vec<(Error, Option<&str>, &str)> = vec![
+            (
+                PolicyError::IdpTeamFixed {
+                    team: "Eng".into(),
+                    action: "renamed",
+                },
+                Some("T4"),
+                "T4: an IdP-managed team cannot be renamed in the app (\"Eng\")",
+            ),
+            (
+                PolicyError::BuiltInMembership {
+                    team: BuiltInTeam::AccountAdmins,
+                },
+                Some("T1"),
+                "T1: Account Admins holds exactly the account admins; change the user's role instead",
+            ),
+            (
+                PolicyError::UserDeactivated {
+                    email: "a@b.co".into(),
+                    scim_managed: true,
+                },
+                Some("U5"),
+                "U5: a@b.co is deactivated; the IdP reactivates it",
+            ),
+            (
+                PolicyError::NotAccountAdmin {
+                    action: "change roles",
+                    rule: "U6",
+                },
+                Some("U6"),
+                "U6: only an account admin can change roles",
+            ),
+            (
+                PolicyError::UserNameTaken {
+                    user_name: "jane".into(),
+                },
+                None,
+                "the userName jane is already provisioned",
+            ),
+            (
+                PolicyError::Port(std::io::Error::other("disk on fire")),
+                None,
+                "storage: disk on fire",
+            ),
+        ];
+        for (error, rule, message) in cases {
+            assert_eq!(error.rule(), rule, "{error}");
+            assert_eq!(error.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn the_port_error_is_the_source() {
+        use std::error::Error as _;
+        let error: Error = PolicyError::Port(std::io::Error::other("gone"));
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("gone")
+        );
+    }
+}

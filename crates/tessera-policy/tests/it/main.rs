@@ -10,6 +10,7 @@ mod connection;
 mod deps;
 mod jit;
 mod login;
+mod memory;
 mod merge_sync;
 mod properties;
 mod scim_group;
