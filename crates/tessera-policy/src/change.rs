@@ -31,8 +31,13 @@ pub enum Change {
         /// When (`updated_at`).
         at: DateTime<Utc>,
     },
-    /// End every session of the user (they were deactivated).
-    RevokeSessions(UserId),
+    /// End every session of the user (they were deactivated): `revoked_at = at`.
+    RevokeSessions {
+        /// The user.
+        user: UserId,
+        /// When.
+        at: DateTime<Utc>,
+    },
     /// Insert a `teams` row.
     InsertTeam(TeamRecord),
     /// Rewrite a `teams` row.

@@ -237,6 +237,11 @@ impl<'a, V: OrgView> Ctx<'a, V> {
         });
     }
 
+    pub fn revoke_sessions(&mut self, user: UserId) {
+        let at = self.now;
+        self.change(Change::RevokeSessions { user, at });
+    }
+
     pub fn add_membership(&mut self, team: TeamId, user: UserId, source: Source) {
         self.change(Change::AddMembership(MembershipRecord {
             team,

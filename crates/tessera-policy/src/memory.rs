@@ -151,7 +151,7 @@ impl MemoryOrg {
                 stored.updated_at = *at;
                 stored.version += 1;
             }
-            Change::RevokeSessions(user) => {
+            Change::RevokeSessions { user, .. } => {
                 self.user_mut(*user)?;
                 self.revoked_sessions.push(*user);
             }

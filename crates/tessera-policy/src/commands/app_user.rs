@@ -145,7 +145,7 @@ pub(crate) fn deactivate<V: OrgView>(
     }
     next.updated_at = ctx.now;
     ctx.change(Change::UpdateUser(next.clone()));
-    ctx.change(Change::RevokeSessions(next.id));
+    ctx.revoke_sessions(next.id);
     ctx.audit_user(&who, "user.deactivated", &next, json!({}));
     Ok(())
 }

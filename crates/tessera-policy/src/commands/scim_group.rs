@@ -110,8 +110,16 @@ fn change<V: OrgView>(
     if let Some(name) = name {
         next = rename(ctx, &who, next, name)?;
     }
-    if let Some(external_id) = external_id {
+    if let Some(external_id) = external_id
+        && next.external_id != *external_id
+    {
         next.external_id = external_id.clone();
+        ctx.audit_team(
+            &who,
+            "team.updated",
+            &next,
+            json!({ "external_id": external_id }),
+        );
     }
     if next != team {
         next.updated_at = ctx.now;

@@ -88,7 +88,7 @@ fn attach<V: OrgView>(
     let (deactivated, reactivated) = set_active(ctx, &mut next, provisioned.active);
     ctx.change(Change::UpdateUser(next.clone()));
     if deactivated {
-        ctx.change(Change::RevokeSessions(next.id));
+        ctx.revoke_sessions(next.id);
     }
     ctx.audit_user(
         who,
@@ -246,7 +246,7 @@ fn update<V: OrgView>(
     next.updated_at = ctx.now;
     ctx.change(Change::UpdateUser(next.clone()));
     if deactivated {
-        ctx.change(Change::RevokeSessions(next.id));
+        ctx.revoke_sessions(next.id);
     }
     ctx.audit_user(
         &who,
@@ -276,7 +276,7 @@ pub(crate) fn delete<V: OrgView>(
     let deactivated = deactivate(&mut next, ctx.now);
     ctx.change(Change::UpdateUser(next.clone()));
     if deactivated {
-        ctx.change(Change::RevokeSessions(next.id));
+        ctx.revoke_sessions(next.id);
     }
     ctx.audit_user(
         &who,

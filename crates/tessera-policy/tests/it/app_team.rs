@@ -5,7 +5,7 @@ use serde_json::json;
 use tessera_core::{ConnectionMode, LoginMethod, Role};
 use tessera_policy::{BuiltInTeam, Command, OrgView, PolicyError, TeamKind};
 
-// covers T6, T1
+// covers T6, T1, S1
 #[test]
 fn t6_admins_create_rename_and_delete_local_teams() {
     let mut org = Org::new(Some(ConnectionMode::Scim));

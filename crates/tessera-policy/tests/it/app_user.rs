@@ -3,7 +3,7 @@
 use crate::support::*;
 use tessera_core::{ConnectionMode, LoginMethod, Role, Source, UserStatus};
 use tessera_policy::{
-    Actor, BuiltInTeam, Change, Command, InvitationReason, InviteChannel, PolicyError, SamlLogin,
+    Actor, BuiltInTeam, Command, InvitationReason, InviteChannel, PolicyError, SamlLogin,
 };
 
 fn invite(org: &Org, address: &str, role: Role, channel: InviteChannel) -> Command {
@@ -207,7 +207,7 @@ fn u3_admins_deactivate_jit_users_and_u4_adding_them_to_any_team_reactivates_the
             by: org.by(),
             user: jit,
         });
-        assert!(off.changes.contains(&Change::RevokeSessions(jit)), "{case}");
+        assert!(revokes(&off, jit), "{case}");
         assert_eq!(org.user(jit).status, UserStatus::Deactivated, "{case}");
         assert!(
             org.is_member(all_users.id, jit),

@@ -17,7 +17,7 @@ fn c4_connecting_logs_nobody_out_and_c5_stops_salesforce_imports_and_invites() {
         !decision
             .changes
             .iter()
-            .any(|c| matches!(c, Change::RevokeSessions(_))),
+            .any(|c| matches!(c, Change::RevokeSessions { .. })),
         "C4"
     );
     let after = org.mem.org().unwrap();

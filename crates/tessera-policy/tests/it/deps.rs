@@ -1,5 +1,6 @@
 //! The engine does no I/O: its manifest names only the allowed dependencies.
 
+// covers S1: nothing here can call out, to the IdP or anywhere
 #[test]
 fn the_engine_depends_on_nothing_that_does_io() {
     let manifest = include_str!("../../Cargo.toml");

@@ -4,7 +4,7 @@
 //! flags and SCIM links stay consistent (T2, T7, U5), SSO-created accounts are SSO-only
 //! (L3), IdP-managed team membership changes only through IdP commands (T5), roles
 //! change only through the app and provisioning creates viewers (U6), and every
-//! decision applies under the store's constraints.
+//! decision applies under the store's constraints and is audited (S4).
 
 use crate::support::*;
 use proptest::prelude::*;
@@ -410,6 +410,7 @@ fn roles(org: &Org) -> BTreeMap<UserId, Role> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
+    // covers T1, T2, T5, T7, U5, U6, L3, S3, S4
     #[test]
     fn random_command_sequences_keep_the_invariants(
         jit in any::<bool>(),
@@ -434,6 +435,11 @@ proptest! {
                     continue;
                 }
             };
+            // S4: every change is audited, with who and through which source.
+            prop_assert!(decision.changes.is_empty() || !decision.audit.is_empty(), "S4: {:?} unaudited", command);
+            for entry in &decision.audit {
+                prop_assert!(!entry.actor.is_empty() && entry.at == org.now, "S4: {:?}", entry);
+            }
             if let Err(error) = org.mem.apply(&decision) {
                 return Err(TestCaseError::fail(format!("{command:?} decided {decision:?}, which the store rejects: {error}")));
             }

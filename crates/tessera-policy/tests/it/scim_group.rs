@@ -350,6 +350,7 @@ fn cost_of_adding_one_member(size: usize) -> (usize, usize) {
     (counting.lookups.get(), counting.listings.get())
 }
 
+// covers S2: a one-member PATCH is a handful of targeted lookups, whatever the group size
 #[test]
 fn adding_one_member_costs_the_same_in_a_small_and_a_large_group() {
     let small = cost_of_adding_one_member(3);

@@ -3,8 +3,8 @@
 use crate::support::*;
 use tessera_core::{ConnectionMode, LoginMethod, Role, Source, UserStatus};
 use tessera_policy::{
-    BuiltInTeam, Change, Command, InvitationReason, MappingLink, PolicyError, ProvisionedUser,
-    Subject, UserPatch,
+    BuiltInTeam, Command, InvitationReason, MappingLink, PolicyError, ProvisionedUser, Subject,
+    UserPatch,
 };
 
 fn scim_org() -> Org {
@@ -213,10 +213,7 @@ fn u5_scim_active_false_deactivates_and_true_reactivates_to_pending_or_active() 
         });
         let cy = org.scim_user("cy@corp.example");
         assert_eq!(cy.status, UserStatus::Deactivated, "{case}");
-        assert!(
-            off.changes.contains(&Change::RevokeSessions(cy.id)),
-            "{case}"
-        );
+        assert!(revokes(&off, cy.id), "{case}");
         org.ok(Command::ScimPatchUser {
             scim_id,
             patch: UserPatch {
@@ -240,7 +237,7 @@ fn u5_scim_delete_deactivates_and_detaches_but_keeps_the_data() {
     let decision = org.ok(Command::ScimDeleteUser {
         scim_id: scim_id.clone(),
     });
-    assert!(decision.changes.contains(&Change::RevokeSessions(dee.id)));
+    assert!(revokes(&decision, dee.id));
     let after = org.user(dee.id);
     assert_eq!(after.status, UserStatus::Deactivated);
     assert!(!after.is_scim_managed());

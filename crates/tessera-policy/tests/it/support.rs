@@ -42,6 +42,14 @@ pub fn group(name: &str, members: &[&str]) -> ProvisionedGroup {
     }
 }
 
+/// Whether the decision ends the user's sessions.
+pub fn revokes(decision: &Decision, user: UserId) -> bool {
+    decision
+        .changes
+        .iter()
+        .any(|c| matches!(c, tessera_policy::Change::RevokeSessions { user: u, .. } if *u == user))
+}
+
 pub fn refs(members: &[&str]) -> Vec<String> {
     members.iter().map(|m| (*m).to_owned()).collect()
 }
