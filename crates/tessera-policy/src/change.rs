@@ -11,7 +11,7 @@ use tessera_core::{Email, TeamId, UserId};
 /// `Update*` carry the whole new row with the `version` it was decided on: the store
 /// writes every column where the stored version still matches, and increments it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
+#[serde(tag = "change", content = "row", rename_all = "snake_case")]
 pub enum Change {
     /// Insert a `users` row.
     InsertUser(UserRecord),

@@ -155,3 +155,46 @@ fn invariant_violations_name_the_broken_rule() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn decisions_serialize_and_changes_round_trip_through_json() {
+    let mut org = Org::new(Some(ConnectionMode::Scim));
+    let scim_id = org.provision("rt@corp.example");
+    let rt = org.scim_user("rt@corp.example").id;
+    let team = org.local_team("Local");
+    let mut decisions = vec![
+        org.ok(Command::ScimPatchUser {
+            scim_id: scim_id.clone(),
+            patch: tessera_policy::UserPatch {
+                active: Some(false),
+                ..Default::default()
+            },
+        }),
+        org.ok(Command::ScimCreateGroup(group("Ops", &[&scim_id, "later"]))),
+        org.ok(Command::ScimDeleteUser { scim_id }),
+        org.ok(Command::DeleteTeam {
+            by: org.by(),
+            team: team.id,
+        }),
+    ];
+    let ned = org.seed("ned@corp.example", LoginMethod::Password, Role::Viewer);
+    decisions.push(org.ok(Command::DeleteUser {
+        by: org.by(),
+        user: ned,
+    }));
+    decisions.push(org.ok(Command::Sync {
+        by: org.by(),
+        links: vec![tessera_policy::MappingLink {
+            user: rt,
+            idp_email: None,
+        }],
+    }));
+    for decision in decisions {
+        serde_json::to_string(&decision).unwrap();
+        for change in &decision.changes {
+            let json = serde_json::to_string(change).unwrap();
+            let back: Change = serde_json::from_str(&json).unwrap();
+            assert_eq!(&back, change, "{json}");
+        }
+    }
+}
