@@ -13,7 +13,9 @@ macro_rules! named_enum {
         }
     ) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $( $(#[$vdoc])* $variant ),+

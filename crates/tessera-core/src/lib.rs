@@ -10,6 +10,7 @@ mod enums;
 mod error;
 mod ids;
 mod secret;
+mod token;
 mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -18,4 +19,5 @@ pub use enums::{ConnectionMode, LoginMethod, OrgKind, Role, Source, UserStatus, 
 pub use error::{CoreError, Result};
 pub use ids::{OrgId, TeamId, UserId};
 pub use secret::Secret;
+pub use token::{TokenHash, generate_token};
 pub use workspace::WorkspaceName;

@@ -1,8 +1,10 @@
-//! Errors, and the one place they become HTTP responses.
+//! Errors, and the one place they become HTTP responses (SCIM errors, which have a body
+//! format of their own, are answered by the SCIM module).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use tessera_store::StoreError;
+use tessera_policy::PolicyError;
+use tessera_store::{ExecuteError, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +25,9 @@ pub enum StartError {
     Runtime(String),
 }
 
-/// An error a request handler answers with.
+/// An error a request handler answers with. The JSON body is
+/// `{"error": {"status": 409, "rule": "T4", "message": "…"}}`; `rule` is the product
+/// rule that refused, or `null`.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The request body is larger than `body_limit_bytes`.
@@ -32,31 +36,95 @@ pub enum ApiError {
         /// The configured limit.
         limit: usize,
     },
+    /// No or an unknown credential.
+    #[error("sign in, or send an admin API token as `Authorization: Bearer …`")]
+    Unauthorized,
+    /// The resource does not exist (or belongs to another org: the answer is the same).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
     /// The database is unreachable.
     #[error("the database is unreachable")]
     Unavailable,
+    /// The policy engine refused, or the store failed while deciding.
+    #[error(transparent)]
+    Policy(#[from] ExecuteError),
     /// A storage failure.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl ApiError {
-    fn status_and_public_text(&self) -> (StatusCode, String) {
+    fn status_rule_and_public_text(&self) -> (StatusCode, Option<&'static str>, String) {
         match self {
-            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string()),
-            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
-            ApiError::Store(error) => store_status(error),
+            ApiError::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, None, self.to_string())
+            }
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, None, self.to_string()),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, None, self.to_string()),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, None, self.to_string()),
+            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, None, self.to_string()),
+            ApiError::Policy(error) => policy_status(error),
+            ApiError::Store(error) => {
+                let (status, text) = store_status(error);
+                (status, None, text)
+            }
         }
     }
+}
+
+/// The status of a policy outcome: refusals by a product rule are 409 (the request
+/// conflicts with the org's state under that rule), permission refusals 403, unknown
+/// references 404, taken names 409, bad input 400.
+fn policy_status(error: &ExecuteError) -> (StatusCode, Option<&'static str>, String) {
+    let status = match error {
+        PolicyError::Port(store) => {
+            let (status, text) = store_status(store);
+            return (status, None, text);
+        }
+        PolicyError::UserNotFound { .. } | PolicyError::TeamNotFound { .. } => {
+            StatusCode::NOT_FOUND
+        }
+        PolicyError::InvalidTeamName { .. } | PolicyError::MissingEmail { .. } => {
+            StatusCode::BAD_REQUEST
+        }
+        PolicyError::NotAccountAdmin { .. }
+        | PolicyError::UserDeactivated { .. }
+        | PolicyError::NotProvisioned { .. } => StatusCode::FORBIDDEN,
+        PolicyError::BuiltInTeamMissing { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        PolicyError::UserNameTaken { .. }
+        | PolicyError::EmailTaken { .. }
+        | PolicyError::GroupNameTaken { .. }
+        | PolicyError::TeamNameTaken { .. }
+        | PolicyError::IdpEmailTaken { .. }
+        | PolicyError::SelfChange { .. }
+        | PolicyError::BuiltInTeamName { .. }
+        | PolicyError::BuiltInTeamFixed { .. }
+        | PolicyError::BuiltInMembership { .. }
+        | PolicyError::IdpTeamFixed { .. }
+        | PolicyError::IdpTeamMembers { .. }
+        | PolicyError::ScimManagedUser { .. }
+        | PolicyError::SsoNotConnected
+        | PolicyError::SalesforceInvitesDisabled
+        | PolicyError::SandboxCannotConnect
+        | PolicyError::AlreadyConnected => StatusCode::CONFLICT,
+    };
+    (status, error.rule(), error.to_string())
 }
 
 /// The status and public text of a storage failure; internals stay in the log.
 fn store_status(error: &StoreError) -> (StatusCode, String) {
     match error {
-        StoreError::OrgNotFound { .. } => (StatusCode::NOT_FOUND, error.to_string()),
+        StoreError::OrgNotFound { .. } | StoreError::UserNotFound { .. } => {
+            (StatusCode::NOT_FOUND, error.to_string())
+        }
+        StoreError::NotAccountAdmin { .. } => (StatusCode::FORBIDDEN, error.to_string()),
         StoreError::OrgExists { .. } | StoreError::UserExists { .. } => {
             (StatusCode::CONFLICT, error.to_string())
         }
+        StoreError::Contention => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
         StoreError::Connect(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the database is unreachable".into(),
@@ -73,14 +141,20 @@ fn store_status(error: &StoreError) -> (StatusCode, String) {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status_and_public_text().0
+        self.status_rule_and_public_text().0
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (status, text) = self.status_and_public_text();
+        let (status, rule, text) = self.status_rule_and_public_text();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        HttpResponse::build(status).json(serde_json::json!({ "error": text }))
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(serde_json::json!({
+            "error": { "status": status.as_u16(), "rule": rule, "message": text }
+        }))
     }
 }

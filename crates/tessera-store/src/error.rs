@@ -35,6 +35,18 @@ pub enum StoreError {
         /// The email.
         email: String,
     },
+    /// No user of the org has this email.
+    #[error("no user of this org has the email {email:?}")]
+    UserNotFound {
+        /// The email.
+        email: String,
+    },
+    /// The user is not an active account admin.
+    #[error("{email:?} is not an active account admin of this org")]
+    NotAccountAdmin {
+        /// The email.
+        email: String,
+    },
     /// A stored value does not parse: the database was edited by hand or is newer than us.
     #[error("stored {what} is invalid: {source}")]
     Corrupt {
@@ -43,6 +55,9 @@ pub enum StoreError {
         /// The parse error.
         source: CoreError,
     },
+    /// A command kept losing races to concurrent ones and gave up.
+    #[error("too many concurrent changes to the same records; retry the request")]
+    Contention,
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),

@@ -8,16 +8,21 @@
 mod connection;
 mod error;
 mod orgs;
+mod policy;
 mod records;
 mod schema;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;
+mod tokens;
 mod users;
 
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
-pub use orgs::Actor;
+pub use orgs::{Actor, AuditFilter};
+pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
 pub use store::Store;
+pub use tokens::TokenOwner;
+pub use users::UserFilter;

@@ -319,8 +319,8 @@ impl Store {
             .collect()
     }
 
-    /// The org's audit log, newest first, at most `limit` entries.
-    pub fn audit(&self, org_id: OrgId, limit: i64) -> Result<Vec<AuditEntry>> {
+    /// The org's audit log, newest first, filtered (S4).
+    pub fn audit(&self, org_id: OrgId, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         type Row = (
             NaiveDateTime,
             String,
@@ -331,10 +331,27 @@ impl Store {
             Option<String>,
             String,
         );
-        let rows: Vec<Row> = audit_log::table
+        let mut query = audit_log::table
             .filter(audit_log::org_id.eq(org_id.to_string()))
+            .into_boxed();
+        if let Some(actor) = &filter.actor {
+            query = query.filter(audit_log::actor.eq(actor.clone()));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(audit_log::action.eq(action.clone()));
+        }
+        if let Some(source) = filter.source {
+            query = query.filter(audit_log::source.eq(source.as_str()));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(audit_log::at.ge(to_db(since)));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_log::at.lt(to_db(until)));
+        }
+        let rows: Vec<Row> = query
             .order(audit_log::id.desc())
-            .limit(limit)
+            .limit(filter.limit)
             .select((
                 audit_log::at,
                 audit_log::actor,
@@ -362,5 +379,35 @@ impl Store {
                 },
             )
             .collect()
+    }
+}
+
+/// Which audit entries [`Store::audit`] returns.
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    /// Only entries by this actor (an email, `operator`, `scim`, `system`).
+    pub actor: Option<String>,
+    /// Only entries with this action (e.g. `user.created`).
+    pub action: Option<String>,
+    /// Only entries through this channel.
+    pub source: Option<Source>,
+    /// Only entries at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+impl Default for AuditFilter {
+    fn default() -> Self {
+        Self {
+            actor: None,
+            action: None,
+            source: None,
+            since: None,
+            until: None,
+            limit: 100,
+        }
     }
 }

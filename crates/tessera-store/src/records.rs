@@ -100,6 +100,8 @@ pub struct User {
     pub login_method: LoginMethod,
     /// Whether it is linked to the org's IdP (U8).
     pub idp_connected: bool,
+    /// Whether the IdP manages it through SCIM (U5).
+    pub scim_managed: bool,
     /// What created it.
     pub created_by: Source,
     /// When it was created.

@@ -41,6 +41,8 @@ diesel::table! {
         first_login_at -> Nullable<Timestamp>,
         deactivated_at -> Nullable<Timestamp>,
         version -> BigInt,
+        scim_attributes -> Nullable<Text>,
+        scim_user_name -> Nullable<Text>,
     }
 }
 
@@ -164,6 +166,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mapping_exports (id) {
+        id -> Text,
+        org_id -> Text,
+        rows -> Text,
+        links -> Nullable<Text>,
+        created_at -> Timestamp,
+        uploaded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    admin_tokens (id) {
+        id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -182,4 +206,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     saml_requests,
     invitations,
     audit_log,
+    mapping_exports,
+    admin_tokens,
 );

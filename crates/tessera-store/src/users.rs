@@ -45,6 +45,7 @@ impl TryFrom<UserRow> for User {
                 .parse()
                 .map_err(corrupt("users.login_method"))?,
             idp_connected: row.idp_email_normalized.is_some() || row.scim_id.is_some(),
+            scim_managed: row.scim_id.is_some(),
             created_by: row
                 .created_by
                 .parse()
@@ -137,21 +138,87 @@ impl Store {
         })
     }
 
-    /// The org's users ordered by email, optionally only those in one status (U8).
-    pub fn users(&self, org_id: OrgId, status: Option<UserStatus>) -> Result<Vec<User>> {
+    /// A page of the org's users ordered by email, filtered by status and by whether
+    /// they are IdP-connected (U8).
+    pub fn users(&self, org_id: OrgId, filter: &UserFilter) -> Result<Vec<User>> {
         let mut query = users::table
             .filter(users::org_id.eq(org_id.to_string()))
             .order((users::email_normalized.asc(), users::id.asc()))
             .select(UserRow::as_select())
             .into_boxed();
-        if let Some(status) = status {
+        if let Some(status) = filter.status {
             query = query.filter(users::status.eq(status.as_str()));
         }
+        match filter.idp_connected {
+            Some(true) => {
+                query = query.filter(
+                    users::scim_id
+                        .is_not_null()
+                        .or(users::idp_email_normalized.is_not_null()),
+                )
+            }
+            Some(false) => {
+                query = query
+                    .filter(users::scim_id.is_null())
+                    .filter(users::idp_email_normalized.is_null())
+            }
+            None => {}
+        }
         query
+            .offset(filter.offset)
+            .limit(filter.limit)
             .load(&mut *self.conn()?)?
             .into_iter()
             .map(User::try_from)
             .collect()
+    }
+
+    /// The org's user with this id.
+    pub fn user(&self, org_id: OrgId, id: UserId) -> Result<Option<User>> {
+        users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::id.eq(id.to_string()))
+            .select(UserRow::as_select())
+            .first(&mut *self.conn()?)
+            .optional()?
+            .map(User::try_from)
+            .transpose()
+    }
+
+    /// The org's user with this email (case-insensitive).
+    pub fn user_by_email(&self, org_id: OrgId, email: &Email) -> Result<Option<User>> {
+        users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::email_normalized.eq(email.normalized()))
+            .select(UserRow::as_select())
+            .first(&mut *self.conn()?)
+            .optional()?
+            .map(User::try_from)
+            .transpose()
+    }
+}
+
+/// Which users [`Store::users`] lists.
+#[derive(Debug, Clone)]
+pub struct UserFilter {
+    /// Only users in this status.
+    pub status: Option<UserStatus>,
+    /// Only users that are (or are not) IdP-connected.
+    pub idp_connected: Option<bool>,
+    /// How many to skip.
+    pub offset: i64,
+    /// How many at most.
+    pub limit: i64,
+}
+
+impl Default for UserFilter {
+    fn default() -> Self {
+        Self {
+            status: None,
+            idp_connected: None,
+            offset: 0,
+            limit: 1000,
+        }
     }
 }
 

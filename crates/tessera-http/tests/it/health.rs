@@ -1,6 +1,7 @@
 use crate::support::{TestServer, client};
 use tessera_core::{OrgKind, Role, WorkspaceName};
 use tessera_http::{DEMO_ADMIN_EMAIL, DEMO_ORG};
+use tessera_store::UserFilter;
 use tessera_store::testing::TestDatabase;
 
 #[test]
@@ -62,9 +63,10 @@ fn oversized_bodies_get_413_before_they_are_read() {
     assert_eq!(response.status(), 413);
     let error: serde_json::Value = response.json().unwrap();
     assert_eq!(
-        error["error"],
+        error["error"]["message"],
         "the request body is larger than the 65536-byte limit"
     );
+    assert_eq!(error["error"]["status"], 413);
 }
 
 #[test]
@@ -78,7 +80,7 @@ fn an_empty_database_gets_the_demo_org_once() {
                 .unwrap();
             assert_eq!(demo.kind, OrgKind::Production);
             assert!(demo.sso_enabled, "the demo org can try SSO at once");
-            let users = server.store.users(demo.id, None).unwrap();
+            let users = server.store.users(demo.id, &UserFilter::default()).unwrap();
             assert_eq!(users.len(), 1);
             assert_eq!(users[0].email.as_str(), DEMO_ADMIN_EMAIL);
             assert_eq!(users[0].role, Role::AccountAdmin);

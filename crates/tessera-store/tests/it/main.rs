@@ -4,6 +4,7 @@
 
 mod orgs;
 mod persistence;
+mod policy;
 mod users;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,7 +1,7 @@
 use crate::{t0, ws};
 use tessera_core::{OrgKind, Source};
 use tessera_store::testing::TestDatabase;
-use tessera_store::{Actor, StoreError, TeamKind};
+use tessera_store::{Actor, AuditFilter, StoreError, TeamKind};
 
 // covers T1
 #[test]
@@ -75,7 +75,7 @@ fn w3_the_operator_switches_sso_on_and_off_and_the_audit_log_says_so() {
                 .unwrap()
                 .sso_enabled
         );
-        let audit = store.audit(org.id, 10).unwrap();
+        let audit = store.audit(org.id, &AuditFilter::default()).unwrap();
         let actions: Vec<_> = audit.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,

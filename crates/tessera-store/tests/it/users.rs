@@ -1,7 +1,14 @@
 use crate::{t0, ws};
 use tessera_core::{Email, LoginMethod, OrgKind, Role, Source, UserStatus};
 use tessera_store::testing::TestDatabase;
-use tessera_store::{Actor, NewUser, StoreError, TeamKind};
+use tessera_store::{Actor, NewUser, StoreError, TeamKind, UserFilter};
+
+fn status(status: UserStatus) -> UserFilter {
+    UserFilter {
+        status: Some(status),
+        ..UserFilter::default()
+    }
+}
 
 fn new_user(email: &str, role: Role, status: UserStatus) -> NewUser {
     NewUser {
@@ -82,9 +89,14 @@ fn emails_are_unique_per_org_whatever_their_case() {
                 t0(),
             )
             .unwrap();
-        assert_eq!(store.users(acme.id, None).unwrap().len(), 1);
         assert_eq!(
-            store.users(acme.id, None).unwrap()[0].email.as_str(),
+            store.users(acme.id, &UserFilter::default()).unwrap().len(),
+            1
+        );
+        assert_eq!(
+            store.users(acme.id, &UserFilter::default()).unwrap()[0]
+                .email
+                .as_str(),
             "Ada@Acme.Example"
         );
     }
@@ -114,7 +126,7 @@ fn u8_users_filter_by_status() {
                 t0(),
             )
             .unwrap();
-        let active = store.users(org.id, Some(UserStatus::Active)).unwrap();
+        let active = store.users(org.id, &status(UserStatus::Active)).unwrap();
         assert_eq!(active.len(), 1);
         assert_eq!(active[0].email.as_str(), "a@acme.example");
         assert_eq!(
@@ -122,12 +134,12 @@ fn u8_users_filter_by_status() {
             Some(t0()),
             "active users have logged in"
         );
-        let pending = store.users(org.id, Some(UserStatus::Pending)).unwrap();
+        let pending = store.users(org.id, &status(UserStatus::Pending)).unwrap();
         assert_eq!(pending[0].first_login_at, None);
         assert!(!pending[0].idp_connected);
         assert!(
             store
-                .users(org.id, Some(UserStatus::Deactivated))
+                .users(org.id, &status(UserStatus::Deactivated))
                 .unwrap()
                 .is_empty()
         );

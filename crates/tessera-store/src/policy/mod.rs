@@ -1,0 +1,10 @@
+//! The policy engine's port, implemented over one database transaction, and the
+//! application of its decisions.
+
+mod apply;
+mod execute;
+mod reads;
+mod rows;
+mod view;
+
+pub use execute::ExecuteError;

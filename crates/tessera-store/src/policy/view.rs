@@ -1,0 +1,242 @@
+//! `OrgView` over a connection inside the deciding transaction: targeted lookups only.
+
+use super::rows::{FullTeamRow, FullUserRow};
+use crate::orgs::corrupt;
+use crate::schema::{memberships, orgs, pending_memberships, teams, users};
+use crate::time::from_db;
+use crate::{DbConnection, Result, StoreError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::cell::RefCell;
+use tessera_core::{Email, OrgId, TeamId, UserId, UserName};
+use tessera_policy::{
+    BuiltInTeam, OrgRecord, OrgView, PendingMembership, TeamRecord, UserRecord, team_name_key,
+};
+
+/// One org's state as the policy engine sees it, read through `conn`.
+pub(crate) struct TransactionView<'c> {
+    conn: RefCell<&'c mut DbConnection>,
+    org_id: String,
+}
+
+impl<'c> TransactionView<'c> {
+    pub(crate) fn new(conn: &'c mut DbConnection, org_id: OrgId) -> Self {
+        Self {
+            conn: RefCell::new(conn),
+            org_id: org_id.to_string(),
+        }
+    }
+
+    fn user_where(&self, by: UserKey) -> Result<Option<UserRecord>> {
+        let mut query = users::table
+            .filter(users::org_id.eq(self.org_id.clone()))
+            .select(FullUserRow::as_select())
+            .into_boxed();
+        query = match by {
+            UserKey::Id(id) => query.filter(users::id.eq(id)),
+            UserKey::Email(key) => query.filter(users::email_normalized.eq(key)),
+            UserKey::IdpEmail(key) => query.filter(users::idp_email_normalized.eq(key)),
+            UserKey::ScimId(key) => query.filter(users::scim_id.eq(key)),
+            UserKey::ScimUserName(key) => query.filter(users::scim_user_name_normalized.eq(key)),
+            UserKey::ExternalId(key) => query
+                .filter(users::external_id.eq(key))
+                .filter(users::scim_id.is_not_null())
+                .order(users::id.asc()),
+        };
+        let row: Option<FullUserRow> = query.first(&mut **self.conn.borrow_mut()).optional()?;
+        row.map(UserRecord::try_from).transpose()
+    }
+
+    fn teams_where(&self, by: TeamKey) -> Result<Vec<TeamRecord>> {
+        let mut query = teams::table
+            .filter(teams::org_id.eq(self.org_id.clone()))
+            .select(FullTeamRow::as_select())
+            .order(teams::id.asc())
+            .into_boxed();
+        query = match by {
+            TeamKey::Id(id) => query.filter(teams::id.eq(id)),
+            TeamKey::ScimId(key) => query.filter(teams::scim_id.eq(key)),
+            TeamKey::Name(key) => query.filter(teams::name_normalized.eq(key)),
+            TeamKey::BuiltIn(key) => query.filter(teams::built_in.eq(key)),
+            TeamKey::Duplicates => query.filter(teams::duplicate.eq(true)),
+        };
+        let rows: Vec<FullTeamRow> = query.load(&mut **self.conn.borrow_mut())?;
+        rows.into_iter().map(TeamRecord::try_from).collect()
+    }
+
+    fn pending_where(&self, by: PendingKey) -> Result<Vec<PendingMembership>> {
+        let mut query = pending_memberships::table
+            .filter(pending_memberships::org_id.eq(self.org_id.clone()))
+            .order((
+                pending_memberships::team_id.asc(),
+                pending_memberships::member_ref.asc(),
+            ))
+            .select((
+                pending_memberships::team_id,
+                pending_memberships::member_ref,
+                pending_memberships::created_at,
+            ))
+            .into_boxed();
+        query = match by {
+            PendingKey::All => query,
+            PendingKey::Team(team) => query.filter(pending_memberships::team_id.eq(team)),
+            PendingKey::MemberRef(key) => query.filter(pending_memberships::member_ref.eq(key)),
+        };
+        let rows: Vec<(String, String, NaiveDateTime)> =
+            query.load(&mut **self.conn.borrow_mut())?;
+        rows.into_iter()
+            .map(|(team, member_ref, created_at)| {
+                Ok(PendingMembership {
+                    team: team
+                        .parse()
+                        .map_err(corrupt("pending_memberships.team_id"))?,
+                    member_ref,
+                    created_at: from_db(created_at),
+                })
+            })
+            .collect()
+    }
+}
+
+/// How a user is looked up; keys are already normalised where matching is
+/// case-insensitive.
+enum UserKey {
+    Id(String),
+    Email(String),
+    IdpEmail(String),
+    ScimId(String),
+    ScimUserName(String),
+    ExternalId(String),
+}
+
+/// How teams are looked up.
+enum TeamKey {
+    Id(String),
+    ScimId(String),
+    Name(String),
+    BuiltIn(&'static str),
+    Duplicates,
+}
+
+/// Which pending memberships are read.
+enum PendingKey {
+    All,
+    Team(String),
+    MemberRef(String),
+}
+
+impl OrgView for TransactionView<'_> {
+    type Error = StoreError;
+
+    fn org(&self) -> Result<OrgRecord> {
+        let (id, kind, mode, connected_at, profile_import, invitations): (
+            String,
+            String,
+            Option<String>,
+            Option<NaiveDateTime>,
+            bool,
+            bool,
+        ) = orgs::table
+            .filter(orgs::id.eq(&self.org_id))
+            .select((
+                orgs::id,
+                orgs::kind,
+                orgs::connection_mode,
+                orgs::connected_at,
+                orgs::salesforce_profile_import,
+                orgs::salesforce_invitations,
+            ))
+            .first(&mut **self.conn.borrow_mut())?;
+        Ok(OrgRecord {
+            id: id.parse().map_err(corrupt("orgs.id"))?,
+            kind: kind.parse().map_err(corrupt("orgs.kind"))?,
+            connection_mode: mode
+                .map(|m| m.parse())
+                .transpose()
+                .map_err(corrupt("orgs.connection_mode"))?,
+            connected_at: connected_at.map(from_db),
+            salesforce_profile_import: profile_import,
+            salesforce_invitations: invitations,
+        })
+    }
+
+    fn user(&self, id: UserId) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::Id(id.to_string()))
+    }
+
+    fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::Email(email.normalized().to_owned()))
+    }
+
+    fn user_by_idp_email(&self, email: &Email) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::IdpEmail(email.normalized().to_owned()))
+    }
+
+    fn user_by_scim_id(&self, scim_id: &str) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::ScimId(scim_id.to_owned()))
+    }
+
+    fn user_by_scim_user_name(&self, user_name: &UserName) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::ScimUserName(user_name.normalized().to_owned()))
+    }
+
+    fn user_by_external_id(&self, external_id: &str) -> Result<Option<UserRecord>> {
+        self.user_where(UserKey::ExternalId(external_id.to_owned()))
+    }
+
+    fn team(&self, id: TeamId) -> Result<Option<TeamRecord>> {
+        Ok(self.teams_where(TeamKey::Id(id.to_string()))?.pop())
+    }
+
+    fn team_by_scim_id(&self, scim_id: &str) -> Result<Option<TeamRecord>> {
+        Ok(self.teams_where(TeamKey::ScimId(scim_id.to_owned()))?.pop())
+    }
+
+    fn teams_by_name(&self, name: &str) -> Result<Vec<TeamRecord>> {
+        self.teams_where(TeamKey::Name(team_name_key(name)))
+    }
+
+    fn built_in_team(&self, team: BuiltInTeam) -> Result<Option<TeamRecord>> {
+        Ok(self.teams_where(TeamKey::BuiltIn(team.as_str()))?.pop())
+    }
+
+    fn duplicate_teams(&self) -> Result<Vec<TeamRecord>> {
+        self.teams_where(TeamKey::Duplicates)
+    }
+
+    fn is_member(&self, team: TeamId, user: UserId) -> Result<bool> {
+        let count: i64 = memberships::table
+            .filter(memberships::team_id.eq(team.to_string()))
+            .filter(memberships::user_id.eq(user.to_string()))
+            .count()
+            .get_result(&mut **self.conn.borrow_mut())?;
+        Ok(count > 0)
+    }
+
+    fn members(&self, team: TeamId) -> Result<Vec<UserId>> {
+        let ids: Vec<String> = memberships::table
+            .filter(memberships::team_id.eq(team.to_string()))
+            .order(memberships::user_id.asc())
+            .select(memberships::user_id)
+            .load(&mut **self.conn.borrow_mut())?;
+        ids.iter()
+            .map(|id| id.parse().map_err(corrupt("memberships.user_id")))
+            .collect()
+    }
+
+    fn pending_of_team(&self, team: TeamId) -> Result<Vec<String>> {
+        Ok(self
+            .pending_where(PendingKey::Team(team.to_string()))?
+            .into_iter()
+            .map(|p| p.member_ref)
+            .collect())
+    }
+
+    fn pending_for_member_ref(&self, member_ref: &str) -> Result<Vec<PendingMembership>> {
+        self.pending_where(PendingKey::MemberRef(member_ref.to_owned()))
+    }
+
+    fn all_pending(&self) -> Result<Vec<PendingMembership>> {
+        self.pending_where(PendingKey::All)
+    }
+}

@@ -1,0 +1,170 @@
+//! Bearer tokens: SCIM tokens (one live per org, C3) and admin API tokens (per account
+//! admin). Only hashes are stored; the token itself is returned once, at issue.
+
+use crate::connection::write_transaction;
+use crate::orgs::{Actor, AuditWrite, append_audit, corrupt};
+use crate::schema::{admin_tokens, scim_tokens, users};
+use crate::time::to_db;
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use tessera_core::{Email, OrgId, Role, TokenHash, UserId, UserStatus, generate_token};
+
+/// The prefix of SCIM bearer tokens.
+const SCIM_PREFIX: &str = "tsr_scim";
+/// The prefix of admin API tokens.
+const ADMIN_PREFIX: &str = "tsr_adm";
+
+/// Whom an admin API token speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenOwner {
+    /// The org it is scoped to.
+    pub org_id: OrgId,
+    /// The account admin it was issued for.
+    pub user_id: UserId,
+}
+
+impl Store {
+    /// Issues a SCIM bearer token for the org and revokes any earlier one (C3: rotation
+    /// makes the old token stop working). Returns the token; only its hash is kept.
+    pub fn issue_scim_token(
+        &self,
+        org_id: OrgId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let token = generate_token(SCIM_PREFIX);
+        let hash = TokenHash::of(&token);
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| {
+            let revoked = diesel::update(
+                scim_tokens::table
+                    .filter(scim_tokens::org_id.eq(org_id.to_string()))
+                    .filter(scim_tokens::revoked_at.is_null()),
+            )
+            .set(scim_tokens::revoked_at.eq(to_db(now)))
+            .execute(conn)?;
+            diesel::insert_into(scim_tokens::table)
+                .values((
+                    scim_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
+                    scim_tokens::org_id.eq(org_id.to_string()),
+                    scim_tokens::token_hash.eq(hash.as_str()),
+                    scim_tokens::created_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+            append_audit(
+                conn,
+                AuditWrite {
+                    org_id,
+                    actor,
+                    action: if revoked > 0 {
+                        "scim_token.rotated"
+                    } else {
+                        "scim_token.issued"
+                    },
+                    target_kind: "org",
+                    target_id: Some(org_id.to_string()),
+                    target_label: None,
+                    details: serde_json::json!({}),
+                },
+                now,
+            )?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(token)
+    }
+
+    /// Whether `token` is the org's live SCIM token. The org's live hashes are compared
+    /// in constant time, so a wrong token teaches nothing about the right one, and a
+    /// token of another org never matches (C3).
+    pub fn scim_token_is_valid(&self, org_id: OrgId, token: &str) -> Result<bool> {
+        let hashes: Vec<String> = scim_tokens::table
+            .filter(scim_tokens::org_id.eq(org_id.to_string()))
+            .filter(scim_tokens::revoked_at.is_null())
+            .select(scim_tokens::token_hash)
+            .load(&mut *self.conn()?)?;
+        Ok(hashes
+            .into_iter()
+            .any(|hash| TokenHash::from_stored(hash).matches(token)))
+    }
+
+    /// Issues an admin API token for the org's account admin with this email.
+    pub fn issue_admin_token(
+        &self,
+        org_id: OrgId,
+        email: &Email,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let token = generate_token(ADMIN_PREFIX);
+        let hash = TokenHash::of(&token);
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| {
+            let found: Option<(String, String, String)> = users::table
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::email_normalized.eq(email.normalized()))
+                .select((users::id, users::role, users::status))
+                .first(conn)
+                .optional()?;
+            let Some((user_id, role, status)) = found else {
+                return Err(StoreError::UserNotFound {
+                    email: email.to_string(),
+                });
+            };
+            let role: Role = role.parse().map_err(corrupt("users.role"))?;
+            let status: UserStatus = status.parse().map_err(corrupt("users.status"))?;
+            if role != Role::AccountAdmin || status == UserStatus::Deactivated {
+                return Err(StoreError::NotAccountAdmin {
+                    email: email.to_string(),
+                });
+            }
+            diesel::insert_into(admin_tokens::table)
+                .values((
+                    admin_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
+                    admin_tokens::org_id.eq(org_id.to_string()),
+                    admin_tokens::user_id.eq(&user_id),
+                    admin_tokens::token_hash.eq(hash.as_str()),
+                    admin_tokens::created_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+            append_audit(
+                conn,
+                AuditWrite {
+                    org_id,
+                    actor,
+                    action: "admin_token.issued",
+                    target_kind: "user",
+                    target_id: Some(user_id),
+                    target_label: Some(email.to_string()),
+                    details: serde_json::json!({}),
+                },
+                now,
+            )
+        })?;
+        Ok(token)
+    }
+
+    /// The org and account admin a live admin API token speaks for, if any.
+    pub fn admin_token_owner(&self, token: &str) -> Result<Option<TokenOwner>> {
+        let hash = TokenHash::of(token);
+        let found: Option<(String, String, String)> = admin_tokens::table
+            .filter(admin_tokens::token_hash.eq(hash.as_str()))
+            .filter(admin_tokens::revoked_at.is_null())
+            .select((
+                admin_tokens::org_id,
+                admin_tokens::user_id,
+                admin_tokens::token_hash,
+            ))
+            .first(&mut *self.conn()?)
+            .optional()?;
+        found
+            .filter(|(_, _, stored)| TokenHash::from_stored(stored.clone()).matches(token))
+            .map(|(org_id, user_id, _)| {
+                Ok(TokenOwner {
+                    org_id: org_id.parse().map_err(corrupt("admin_tokens.org_id"))?,
+                    user_id: user_id.parse().map_err(corrupt("admin_tokens.user_id"))?,
+                })
+            })
+            .transpose()
+    }
+}
