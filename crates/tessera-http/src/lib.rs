@@ -4,6 +4,7 @@
 //! request-size limit and the routes. [`build`] wires a [`Store`] and a clock into a
 //! bound server; `tessera-server`'s `main` and the integration tests both call it.
 
+mod api;
 mod config;
 mod demo;
 mod error;
@@ -30,6 +31,8 @@ use tessera_store::Store;
 pub(crate) struct AppState {
     pub store: Store,
     pub metrics: metrics::Metrics,
+    pub clock: Arc<dyn Clock>,
+    pub public_url: String,
 }
 
 /// A bound server, ready to be awaited.
@@ -57,13 +60,27 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     let state = AppState {
         store,
         metrics: metrics::Metrics::new().map_err(|e| StartError::Runtime(e.to_string()))?,
+        clock,
+        public_url: config.public_url.trim_end_matches('/').to_owned(),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::PayloadConfig::new(limit))
-            .app_data(web::JsonConfig::default().limit(limit))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(limit)
+                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+            )
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+            )
             .wrap(metrics::RecordMetrics::new(state.metrics.clone()))
             .wrap(limits::BodyLimit::new(limit))
             .wrap(tracing_actix_web::TracingLogger::default())

@@ -8,7 +8,7 @@ use crate::time::{from_db, to_db};
 use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use tessera_core::{Email, OrgId, Role, UserId, UserStatus};
+use tessera_core::{Email, OrgId, Role, TeamId, UserId, UserStatus};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -183,6 +183,20 @@ impl Store {
             .optional()?
             .map(User::try_from)
             .transpose()
+    }
+
+    /// The members of one of the org's teams, ordered by email.
+    pub fn team_members(&self, org_id: OrgId, team_id: TeamId) -> Result<Vec<User>> {
+        users::table
+            .inner_join(memberships::table.on(memberships::user_id.eq(users::id)))
+            .filter(memberships::org_id.eq(org_id.to_string()))
+            .filter(memberships::team_id.eq(team_id.to_string()))
+            .order((users::email_normalized.asc(), users::id.asc()))
+            .select(UserRow::as_select())
+            .load(&mut *self.conn()?)?
+            .into_iter()
+            .map(User::try_from)
+            .collect()
     }
 
     /// The org's user with this email (case-insensitive).

@@ -8,5 +8,7 @@ use actix_web::web;
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics));
+        .route("/metrics", web::get().to(health::metrics))
+        .configure(crate::api::configure)
+        .configure(crate::scim::configure);
 }

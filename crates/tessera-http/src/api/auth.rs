@@ -1,0 +1,75 @@
+//! Who is calling: an admin API token (`Authorization: Bearer tsr_adm_…`) issued by
+//! `tessera-admin api-token`, scoped to one org and one account admin.
+
+use crate::{ApiError, AppState};
+use actix_web::{HttpRequest, web};
+use tessera_core::{Role, UserId, UserStatus, WorkspaceName};
+use tessera_store::{Org, StoreError};
+
+/// The org a request acts on and the account admin acting.
+pub(crate) struct Admin {
+    /// The org named in the path.
+    pub org: Org,
+    /// The acting account admin.
+    pub user: UserId,
+}
+
+/// Resolves the caller for the org `ws` named in the path. A caller of another org gets
+/// the same 404 as for an org that does not exist, so org names cannot be probed.
+pub(crate) async fn authorize(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    ws: &str,
+) -> Result<Admin, ApiError> {
+    let token = bearer(req).ok_or(ApiError::Unauthorized)?;
+    let not_found = || ApiError::NotFound(format!("no org is named {ws:?}"));
+    let name = WorkspaceName::parse(ws).map_err(|_| not_found())?;
+    let store = state.store.clone();
+    let (owner, org) = blocking(move || {
+        let owner = store.admin_token_owner(&token)?;
+        let org = match store.org(&name) {
+            Ok(org) => Some(org),
+            Err(StoreError::OrgNotFound { .. }) => None,
+            Err(error) => return Err(error),
+        };
+        Ok((owner, org))
+    })
+    .await?;
+    let owner = owner.ok_or(ApiError::Unauthorized)?;
+    let org = org
+        .filter(|org| org.id == owner.org_id)
+        .ok_or_else(not_found)?;
+    let store = state.store.clone();
+    let user = blocking(move || store.user(owner.org_id, owner.user_id)).await?;
+    // A token outlives nothing: its admin must still be an active account admin.
+    match user {
+        Some(user) if user.role == Role::AccountAdmin && user.status != UserStatus::Deactivated => {
+            Ok(Admin { org, user: user.id })
+        }
+        _ => Err(ApiError::Unauthorized),
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    let value = header.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// Runs blocking store work off the worker thread.
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    web::block(work)
+        .await
+        .map_err(|_| ApiError::Unavailable)?
+        .map_err(Into::into)
+}

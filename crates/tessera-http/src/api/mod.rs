@@ -1,0 +1,56 @@
+//! The admin JSON API under `/api/v1`, scoped to one org per request:
+//! `/api/v1/orgs/{ws}/…`. Its OpenAPI document is served at `/api/v1/openapi.json`.
+
+mod audit;
+mod auth;
+mod body;
+mod teams;
+mod users;
+
+use actix_web::{HttpResponse, web};
+
+/// The OpenAPI 3.1 description of this API.
+const OPENAPI: &str = include_str!("openapi.json");
+
+/// Registers the admin API.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi))
+            .service(
+                web::scope("/orgs/{ws}")
+                    .route("", web::get().to(users::org))
+                    .route("/users", web::get().to(users::list))
+                    .route("/users", web::post().to(users::invite))
+                    .route("/users/{user}", web::get().to(users::show))
+                    .route("/users/{user}", web::delete().to(users::delete))
+                    .route("/users/{user}/role", web::put().to(users::set_role))
+                    .route(
+                        "/users/{user}/deactivate",
+                        web::post().to(users::deactivate),
+                    )
+                    .route("/teams", web::get().to(teams::list))
+                    .route("/teams", web::post().to(teams::create))
+                    .route(
+                        "/teams/merge-duplicates",
+                        web::post().to(teams::merge_duplicates),
+                    )
+                    .route("/teams/{team}", web::patch().to(teams::edit))
+                    .route("/teams/{team}", web::delete().to(teams::delete))
+                    .route("/teams/{team}/members", web::get().to(teams::members))
+                    .route("/teams/{team}/members", web::post().to(teams::add_member))
+                    .route(
+                        "/teams/{team}/members/{user}",
+                        web::delete().to(teams::remove_member),
+                    )
+                    .route("/audit", web::get().to(audit::list))
+                    .route("/sync", web::post().to(teams::sync)),
+            ),
+    );
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
+}
