@@ -13,27 +13,34 @@
 //! - [`relay_state::sanitize`]: only same-host relative paths.
 
 mod attributes;
+mod authn_request;
 mod binding;
 mod certificate;
 mod decrypt;
 mod error;
+mod idp_metadata;
 mod model;
 pub mod names;
 mod ports;
+pub mod relay_state;
 mod settings;
 mod signature;
+mod sp_metadata;
 mod validate;
 mod verify;
 mod xml_tree;
 mod xmlsec_shim;
 
 pub use attributes::{AttributeMap, IdpPreset};
+pub use authn_request::{AuthnRequest, PostForm};
 pub use binding::{decode_post, decode_redirect, encode_post, encode_redirect};
 pub use certificate::{Certificate, SpKeyPair};
 pub use error::{PortError, Result, SamlError};
+pub use idp_metadata::{Endpoint, IdpMetadata};
 pub use model::{Attribute, NameId};
 pub use ports::{
     MemoryReplayCache, MemoryRequestIdStore, OutstandingRequest, ReplayCache, RequestIdStore,
 };
 pub use settings::{IdentityProvider, Limits, ServiceProvider};
+pub use sp_metadata::sp_metadata;
 pub use validate::{Login, validate_response};

@@ -82,6 +82,16 @@ fn malformed(reason: impl ToString) -> SamlError {
 
 /// Parses `bytes` into the root element, refusing every forbidden construct.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Element> {
+    parse_with(bytes, false)
+}
+
+/// Like [`parse`], but skips comments: for metadata, which Tessera does not verify
+/// signatures over and which admins annotate.
+pub(crate) fn parse_allowing_comments(bytes: &[u8]) -> Result<Element> {
+    parse_with(bytes, true)
+}
+
+fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| malformed("the document is not UTF-8"))?;
     let mut reader = NsReader::from_str(text);
@@ -154,6 +164,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element> {
                 let mut buf = [0u8; 4];
                 push_text(&mut stack, c.encode_utf8(&mut buf))?;
             }
+            Event::Comment(_) if allow_comments => {}
             Event::Comment(_) => {
                 return Err(SamlError::ForbiddenXml {
                     construct: "comment",
