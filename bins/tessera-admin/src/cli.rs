@@ -31,6 +31,21 @@ pub enum Command {
     /// Create, list and inspect orgs; switch their SSO feature gate.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// List, invite, re-role and deactivate an org's users.
+    #[command(subcommand)]
+    Users(crate::users::UsersCommand),
+    /// List, create, rename and delete teams; add members; merge duplicates (T2).
+    #[command(subcommand)]
+    Teams(crate::teams::TeamsCommand),
+    /// Show an org's audit log, newest first (S4).
+    Audit(crate::audit::AuditArgs),
+    /// Manual sync: re-apply mapping links and pending memberships (S3).
+    Sync(OrgName),
+    /// Issue an admin API token for one of the org's account admins (shown once).
+    ApiToken(crate::tokens::ApiTokenArgs),
+    /// SCIM credentials.
+    #[command(subcommand)]
+    Scim(crate::tokens::ScimCommand),
     /// Apply pending database migrations (the server also does this at start).
     Migrate,
 }
@@ -69,7 +84,8 @@ pub struct OrgName {
     pub name: WorkspaceName,
 }
 
-fn parse_workspace(value: &str) -> Result<WorkspaceName, String> {
+/// Parses a workspace-name argument (rule W1).
+pub fn parse_workspace(value: &str) -> Result<WorkspaceName, String> {
     WorkspaceName::parse(value).map_err(|e| e.to_string())
 }
 
@@ -81,6 +97,12 @@ impl Cli {
         let clock = SystemClock;
         match self.command {
             Command::Org(command) => org::run(&store, &clock, command, self.json),
+            Command::Users(command) => crate::users::run(&store, &clock, command, self.json),
+            Command::Teams(command) => crate::teams::run(&store, &clock, command, self.json),
+            Command::Audit(args) => crate::audit::run(&store, args, self.json),
+            Command::Sync(args) => crate::teams::sync(&store, &clock, &args.name, self.json),
+            Command::ApiToken(args) => crate::tokens::api_token(&store, &clock, args, self.json),
+            Command::Scim(command) => crate::tokens::scim(&store, &clock, command, self.json),
             Command::Migrate => {
                 let applied = store.migrate()?;
                 crate::output::print(self.json, &applied, || {

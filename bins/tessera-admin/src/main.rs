@@ -3,9 +3,13 @@
 //! Every command validates its arguments before touching the database, exits non-zero
 //! with a one-line `error: …` on failure, and prints JSON with `--json`.
 
+mod audit;
 mod cli;
 mod org;
 mod output;
+mod teams;
+mod tokens;
+mod users;
 
 use clap::Parser;
 use std::process::ExitCode;

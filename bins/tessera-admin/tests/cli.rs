@@ -140,3 +140,276 @@ fn an_unsupported_database_url_is_refused() {
         stderr(&output)
     );
 }
+
+fn text(output: &Output) -> String {
+    assert!(output.status.success(), "{}", stderr(output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An org with an account admin and a scim-mode connection (so the SCIM commands apply).
+fn connected_org(db: &TestDatabase) {
+    admin(&db.url, &["org", "create", "acme"]);
+    let store = db.open();
+    let org = store
+        .org(&tessera_core::WorkspaceName::parse("acme").unwrap())
+        .unwrap();
+    let now = tessera_core::Clock::now(&tessera_core::SystemClock);
+    store
+        .execute(
+            org.id,
+            &tessera_policy::Command::CompleteConnection {
+                by: tessera_policy::Actor::Operator,
+                mode: tessera_core::ConnectionMode::Scim,
+            },
+            now,
+        )
+        .unwrap();
+    store
+        .execute(
+            org.id,
+            &tessera_policy::Command::ScimCreateGroup(tessera_policy::ProvisionedGroup {
+                display_name: "Engineering".into(),
+                external_id: None,
+                members: vec![],
+            }),
+            now,
+        )
+        .unwrap();
+}
+
+// covers U7, U6, U8
+#[test]
+fn users_invite_set_role_list_and_deactivate() {
+    for db in TestDatabase::all() {
+        admin(&db.url, &["org", "create", "acme"]);
+        let invited = json(&admin(
+            &db.url,
+            &["users", "invite", "acme", "Ada@Acme.example", "--json"],
+        ));
+        assert_eq!(invited["status"], "pending");
+        assert_eq!(invited["role"], "viewer");
+        let promoted = json(&admin(
+            &db.url,
+            &[
+                "users",
+                "set-role",
+                "acme",
+                "ada@acme.example",
+                "expert",
+                "--json",
+            ],
+        ));
+        assert_eq!(promoted["role"], "expert");
+        let pending = json(&admin(
+            &db.url,
+            &["users", "list", "acme", "--status", "pending", "--json"],
+        ));
+        assert_eq!(pending.as_array().unwrap().len(), 1);
+        let gone = text(&admin(
+            &db.url,
+            &["users", "deactivate", "acme", "ada@acme.example"],
+        ));
+        assert_eq!(
+            gone,
+            "deactivated: Ada@Acme.example (Deactivated, expert)\n"
+        );
+        let listed = text(&admin(&db.url, &["users", "list", "acme"]));
+        assert!(
+            listed.contains("Ada@Acme.example") && listed.contains("Deactivated"),
+            "{listed}"
+        );
+
+        let bad_role = admin(
+            &db.url,
+            &["users", "set-role", "acme", "ada@acme.example", "owner"],
+        );
+        assert!(!bad_role.status.success());
+        assert!(
+            stderr(&bad_role).contains("\"owner\" is not a valid role"),
+            "{}",
+            stderr(&bad_role)
+        );
+        let nobody = admin(
+            &db.url,
+            &["users", "deactivate", "acme", "nobody@acme.example"],
+        );
+        assert_eq!(
+            stderr(&nobody),
+            "error: no user of this org has the email nobody@acme.example\n"
+        );
+    }
+}
+
+// covers T4, T6, T1
+#[test]
+fn teams_refusals_print_the_rule_and_exit_non_zero() {
+    for db in TestDatabase::all() {
+        connected_org(&db);
+        text(&admin(&db.url, &["teams", "create", "acme", "Support"]));
+        text(&admin(
+            &db.url,
+            &["teams", "rename", "acme", "support", "Customer Support"],
+        ));
+        let renamed = admin(&db.url, &["teams", "rename", "acme", "Engineering", "Eng"]);
+        assert!(!renamed.status.success());
+        assert_eq!(
+            stderr(&renamed),
+            "error: T4: an IdP-managed team cannot be renamed in the app (\"Engineering\")\n"
+        );
+        let builtin = admin(&db.url, &["teams", "create", "acme", "All Users"]);
+        assert!(
+            stderr(&builtin).starts_with("error: T1: "),
+            "{}",
+            stderr(&builtin)
+        );
+        let teams = json(&admin(&db.url, &["teams", "list", "acme", "--json"]));
+        let names: Vec<&str> = teams
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "All Users",
+                "Account Admins",
+                "Customer Support",
+                "Engineering"
+            ],
+            "{:?}",
+            db.backend
+        );
+        text(&admin(
+            &db.url,
+            &["teams", "delete", "acme", "Customer Support"],
+        ));
+        let missing = admin(&db.url, &["teams", "delete", "acme", "Customer Support"]);
+        assert_eq!(
+            stderr(&missing),
+            "error: no team of this org is named \"Customer Support\"\n"
+        );
+    }
+}
+
+// covers T2
+#[test]
+fn teams_merge_duplicates_dry_run_then_for_real() {
+    let db = TestDatabase::sqlite().unwrap();
+    admin(&db.url, &["org", "create", "acme"]);
+    admin(&db.url, &["teams", "create", "acme", "Engineering"]);
+    admin(&db.url, &["users", "invite", "acme", "ada@acme.example"]);
+    text(&admin(
+        &db.url,
+        &[
+            "teams",
+            "add-member",
+            "acme",
+            "Engineering",
+            "ada@acme.example",
+        ],
+    ));
+    let store = db.open();
+    let org = store
+        .org(&tessera_core::WorkspaceName::parse("acme").unwrap())
+        .unwrap();
+    store
+        .execute(
+            org.id,
+            &tessera_policy::Command::ScimCreateGroup(tessera_policy::ProvisionedGroup {
+                display_name: "Engineering".into(),
+                external_id: None,
+                members: vec![],
+            }),
+            tessera_core::Clock::now(&tessera_core::SystemClock),
+        )
+        .unwrap();
+    let dry = text(&admin(
+        &db.url,
+        &["teams", "merge-duplicates", "acme", "--dry-run"],
+    ));
+    assert_eq!(
+        dry,
+        "would merge local team \"Engineering\" into IdP team \"Engineering\": 1 member(s) move, 0 already there\n"
+    );
+    assert_eq!(
+        json(&admin(&db.url, &["teams", "list", "acme", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    text(&admin(&db.url, &["teams", "merge-duplicates", "acme"]));
+    let teams = json(&admin(&db.url, &["teams", "list", "acme", "--json"]));
+    assert_eq!(teams.as_array().unwrap().len(), 3);
+    assert_eq!(teams[2]["kind"], "idp_managed");
+    assert_eq!(teams[2]["members"], 1);
+}
+
+// covers C3, S4, S3
+#[test]
+fn tokens_audit_and_sync() {
+    for db in TestDatabase::all() {
+        admin(&db.url, &["org", "create", "acme"]);
+        let scim = json(&admin(
+            &db.url,
+            &[
+                "scim",
+                "token",
+                "acme",
+                "--public-url",
+                "https://sso.example.com/",
+                "--json",
+            ],
+        ));
+        assert_eq!(scim["tenant_url"], "https://sso.example.com/scim/v2/acme");
+        let first = scim["token"].as_str().unwrap().to_owned();
+        assert!(first.starts_with("tsr_scim_"));
+        let rotated = json(&admin(&db.url, &["scim", "token", "acme", "--json"]));
+        let store = db.open();
+        let org = store
+            .org(&tessera_core::WorkspaceName::parse("acme").unwrap())
+            .unwrap();
+        assert!(
+            !store.scim_token_is_valid(org.id, &first).unwrap(),
+            "C3: rotation revokes the old token"
+        );
+        assert!(
+            store
+                .scim_token_is_valid(org.id, rotated["token"].as_str().unwrap())
+                .unwrap()
+        );
+
+        let refused = admin(&db.url, &["api-token", "acme", "nobody@acme.example"]);
+        assert!(!refused.status.success());
+        admin(&db.url, &["users", "invite", "acme", "viewer@acme.example"]);
+        let not_admin = admin(&db.url, &["api-token", "acme", "viewer@acme.example"]);
+        assert!(
+            stderr(&not_admin).contains("is not an active account admin"),
+            "{}",
+            stderr(&not_admin)
+        );
+
+        let audit = json(&admin(&db.url, &["audit", "acme", "--json"]));
+        let actions: Vec<&str> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions[0], "user.invited", "{actions:?}");
+        assert!(
+            actions.contains(&"scim_token.rotated") && actions.contains(&"org.created"),
+            "{actions:?}"
+        );
+        let limited = json(&admin(
+            &db.url,
+            &["audit", "acme", "--limit", "1", "--json"],
+        ));
+        assert_eq!(limited.as_array().unwrap().len(), 1);
+        assert_eq!(
+            text(&admin(&db.url, &["sync", "acme"])),
+            "sync applied 0 change(s)\n"
+        );
+    }
+}

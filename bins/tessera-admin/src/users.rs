@@ -1,0 +1,161 @@
+//! `tessera-admin users …`: the operator acting on an org's users through the policy
+//! engine, so every product rule applies as in the app.
+
+use crate::cli::parse_workspace;
+use crate::output::print;
+use anyhow::{Context, anyhow};
+use clap::Subcommand;
+use std::fmt::Write;
+use tessera_core::{Clock, Email, Role, UserStatus, WorkspaceName};
+use tessera_policy::{Actor, Command, InviteChannel};
+use tessera_store::{Store, User, UserFilter};
+
+/// `users …` verbs.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users, optionally only one status (U8).
+    List {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// pending, active or deactivated.
+        #[arg(long)]
+        status: Option<UserStatus>,
+    },
+    /// Invite someone by email (U7).
+    Invite {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// Their email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+        /// Their role.
+        #[arg(long, default_value = "viewer")]
+        role: Role,
+    },
+    /// Change a user's role (U6).
+    SetRole {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+        /// viewer, expert, team_admin or account_admin.
+        role: Role,
+    },
+    /// Deactivate a user who is not managed by the IdP (U3, U5).
+    Deactivate {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+    },
+}
+
+/// Parses an email argument.
+pub fn parse_email(value: &str) -> Result<Email, String> {
+    Email::parse(value).map_err(|e| e.to_string())
+}
+
+/// The org's user with this email, or a one-line error.
+pub fn find_user(store: &Store, org: tessera_core::OrgId, email: &Email) -> anyhow::Result<User> {
+    store
+        .user_by_email(org, email)?
+        .ok_or_else(|| anyhow!("no user of this org has the email {email}"))
+}
+
+pub fn run(
+    store: &Store,
+    clock: &dyn Clock,
+    command: UsersCommand,
+    json: bool,
+) -> anyhow::Result<()> {
+    match command {
+        UsersCommand::List { ws, status } => {
+            let org = store.org(&ws)?;
+            let filter = UserFilter {
+                status,
+                limit: i64::MAX,
+                ..UserFilter::default()
+            };
+            let users = store.users(org.id, &filter)?;
+            print(json, &users, || {
+                let mut text = String::new();
+                for user in &users {
+                    let _ = writeln!(
+                        text,
+                        "{:<40} {:<12} {:<14} {:<10}{}",
+                        user.email,
+                        user.status.label(),
+                        user.role,
+                        user.login_method,
+                        if user.idp_connected { " IdP" } else { "" }
+                    );
+                }
+                text.trim_end().to_owned()
+            })
+        }
+        UsersCommand::Invite { ws, email, role } => {
+            let org = store.org(&ws)?;
+            let command = Command::InviteUser {
+                by: Actor::Operator,
+                email: email.clone(),
+                role,
+                given_name: None,
+                family_name: None,
+                channel: InviteChannel::Email,
+            };
+            store.execute(org.id, &command, clock.now())?;
+            show(store, org.id, &email, json, "invited")
+        }
+        UsersCommand::SetRole { ws, email, role } => {
+            let org = store.org(&ws)?;
+            let user = find_user(store, org.id, &email)?;
+            store.execute(
+                org.id,
+                &Command::SetRole {
+                    by: Actor::Operator,
+                    user: user.id,
+                    role,
+                },
+                clock.now(),
+            )?;
+            show(store, org.id, &email, json, "role set")
+        }
+        UsersCommand::Deactivate { ws, email } => {
+            let org = store.org(&ws)?;
+            let user = find_user(store, org.id, &email)?;
+            store.execute(
+                org.id,
+                &Command::DeactivateUser {
+                    by: Actor::Operator,
+                    user: user.id,
+                },
+                clock.now(),
+            )?;
+            show(store, org.id, &email, json, "deactivated")
+        }
+    }
+}
+
+fn show(
+    store: &Store,
+    org: tessera_core::OrgId,
+    email: &Email,
+    json: bool,
+    what: &str,
+) -> anyhow::Result<()> {
+    let user = find_user(store, org, email).context("reading the user back")?;
+    print(json, &user, || {
+        format!(
+            "{what}: {} ({}, {})",
+            user.email,
+            user.status.label(),
+            user.role
+        )
+    })
+}
