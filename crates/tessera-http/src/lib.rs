@@ -11,6 +11,7 @@ mod error;
 mod limits;
 mod metrics;
 mod routes;
+mod scim;
 mod telemetry;
 
 pub use config::{Config, ConfigError, LogFormat};

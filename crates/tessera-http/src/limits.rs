@@ -62,7 +62,11 @@ where
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         if declared.is_some_and(|length| length > self.limit as u64) {
-            let response = ApiError::PayloadTooLarge { limit: self.limit }.error_response();
+            let response = if req.path().starts_with("/scim/") {
+                crate::scim::payload_too_large()
+            } else {
+                ApiError::PayloadTooLarge { limit: self.limit }.error_response()
+            };
             return Box::pin(ready(Ok(req.into_response(response).map_into_right_body())));
         }
         let future = self.service.call(req);

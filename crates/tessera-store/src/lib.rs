@@ -11,6 +11,7 @@ mod orgs;
 mod policy;
 mod records;
 mod schema;
+mod scim;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -23,6 +24,7 @@ pub use error::{Result, StoreError};
 pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
+pub use scim::{ScimListRequest, ScimPage};
 pub use store::Store;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;

@@ -5,4 +5,10 @@
 
 mod api;
 mod health;
+mod scim_concurrency;
+mod scim_entra_validator;
+mod scim_fixtures;
+mod scim_okta_spec;
+mod scim_protocol;
+mod scim_support;
 mod support;

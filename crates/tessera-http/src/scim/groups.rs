@@ -1,0 +1,202 @@
+//! `/Groups`: IdP-managed teams (T1, T2, T3, T7, S3). Members are read only when the
+//! response carries them, so `excludedAttributes=members` and PATCH cost the same for
+//! a 10-member and a 50,000-member group.
+
+use super::auth::ScimOrg;
+use super::error::ScimFailure;
+use super::response::{
+    MAX_RESULTS, asks_for_attributes, blocking, check_if_match, if_match, list_response, not_found,
+    projection_of, read_json, resource_response, subject_scim_id,
+};
+use crate::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
+use tessera_policy::{Command, GroupPatchOp, ProvisionedGroup};
+use tessera_scim::{Group, GroupDelta, group_deltas, normalise_patch, parse_list_query};
+use tessera_store::{ScimListRequest, Store};
+
+type Body = Result<web::Bytes, actix_web::Error>;
+
+/// `GET /Groups`.
+pub(crate) async fn list(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimFailure> {
+    let query = parse_list_query(req.query_string())?;
+    let store = state.store.clone();
+    let (page, query) = blocking(move || {
+        let request = ScimListRequest {
+            base_url: &org.base_url,
+            filter: query.filter.as_ref(),
+            offset: query.offset(),
+            limit: query.page_size(u64::from(MAX_RESULTS)),
+            with_members: query.projection.wants_attribute("members"),
+        };
+        let page = store.scim_groups(org.org_id, request)?;
+        Ok((page, query))
+    })
+    .await?;
+    Ok(list_response(page, query.start_index, &query.projection))
+}
+
+/// `GET /Groups/{id}`.
+pub(crate) async fn get(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    id: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimFailure> {
+    let projection = projection_of(&req)?;
+    let (_, scim_id) = id.into_inner();
+    let with_members = projection.wants_attribute("members");
+    let store = state.store.clone();
+    let group = blocking(move || read(&store, &org, &scim_id, with_members)).await?;
+    Ok(resource_response(StatusCode::OK, group, &projection))
+}
+
+/// `POST /Groups`: 201; a built-in team's name is refused (T1), a local team's name is
+/// taken anyway and both are flagged (T2), unknown members wait (S3).
+pub(crate) async fn create(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Body,
+) -> Result<HttpResponse, ScimFailure> {
+    let projection = projection_of(&req)?;
+    let with_members = projection.wants_attribute("members");
+    let group = provisioned(Group::from_json(read_json(body)?)?);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    let group = blocking(move || {
+        let decision = store.execute(org.org_id, &Command::ScimCreateGroup(group), now)?;
+        let scim_id = subject_scim_id(&decision).ok_or(ScimFailure::Unavailable)?;
+        read(&store, &org, &scim_id, with_members)
+    })
+    .await?;
+    Ok(resource_response(StatusCode::CREATED, group, &projection))
+}
+
+/// `PUT /Groups/{id}`: rename (T3) and make the members exactly those sent (S3).
+pub(crate) async fn replace(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    id: web::Path<(String, String)>,
+    req: HttpRequest,
+    body: Body,
+) -> Result<HttpResponse, ScimFailure> {
+    let projection = projection_of(&req)?;
+    let with_members = projection.wants_attribute("members");
+    let (_, scim_id) = id.into_inner();
+    let group = provisioned(Group::from_json(read_json(body)?)?);
+    let if_match = if_match(&req);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    let group = blocking(move || {
+        if if_match.is_some() {
+            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
+        }
+        let command = Command::ScimReplaceGroup {
+            scim_id: scim_id.clone(),
+            group,
+        };
+        store.execute(org.org_id, &command, now)?;
+        read(&store, &org, &scim_id, with_members)
+    })
+    .await?;
+    Ok(resource_response(StatusCode::OK, group, &projection))
+}
+
+/// `PATCH /Groups/{id}`: rename and member deltas in one transaction; 204, or 200 with
+/// the resource when `attributes` asks for some.
+pub(crate) async fn patch(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    id: web::Path<(String, String)>,
+    req: HttpRequest,
+    body: Body,
+) -> Result<HttpResponse, ScimFailure> {
+    let projection = projection_of(&req)?;
+    let answer = asks_for_attributes(&req);
+    let with_members = answer && projection.wants_attribute("members");
+    let (_, scim_id) = id.into_inner();
+    let operations = normalise_patch(&read_json(body)?)?;
+    let ops = group_deltas(&operations, &scim_id)?
+        .into_iter()
+        .map(patch_op)
+        .collect();
+    let if_match = if_match(&req);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    let group = blocking(move || {
+        if if_match.is_some() {
+            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
+        }
+        let command = Command::ScimPatchGroup {
+            scim_id: scim_id.clone(),
+            ops,
+        };
+        store.execute(org.org_id, &command, now)?;
+        answer
+            .then(|| read(&store, &org, &scim_id, with_members))
+            .transpose()
+    })
+    .await?;
+    Ok(match group {
+        Some(group) => resource_response(StatusCode::OK, group, &projection),
+        None => HttpResponse::NoContent().finish(),
+    })
+}
+
+/// `DELETE /Groups/{id}`: the team is detached and stays as a local team (T7).
+pub(crate) async fn delete(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    id: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimFailure> {
+    let (_, scim_id) = id.into_inner();
+    let if_match = if_match(&req);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    blocking(move || {
+        if if_match.is_some() {
+            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
+        }
+        store.execute(org.org_id, &Command::ScimDeleteGroup { scim_id }, now)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn read(
+    store: &Store,
+    org: &ScimOrg,
+    scim_id: &str,
+    with_members: bool,
+) -> Result<Value, ScimFailure> {
+    store
+        .scim_group(org.org_id, &org.base_url, scim_id, with_members)?
+        .ok_or_else(|| not_found("Group", scim_id))
+}
+
+fn provisioned(group: Group) -> ProvisionedGroup {
+    ProvisionedGroup {
+        display_name: group.display_name,
+        external_id: group.external_id,
+        members: group.members.into_iter().map(|m| m.value).collect(),
+    }
+}
+
+fn patch_op(delta: GroupDelta) -> GroupPatchOp {
+    match delta {
+        GroupDelta::SetDisplayName(name) => GroupPatchOp::Rename(name),
+        GroupDelta::SetExternalId(external_id) => GroupPatchOp::SetExternalId(external_id),
+        GroupDelta::AddMembers(refs) => GroupPatchOp::AddMembers(refs),
+        GroupDelta::RemoveMembers(refs) => GroupPatchOp::RemoveMembers(refs),
+        GroupDelta::ReplaceMembers(refs) => GroupPatchOp::ReplaceMembers(refs),
+        GroupDelta::RemoveAllMembers => GroupPatchOp::ReplaceMembers(Vec::new()),
+    }
+}

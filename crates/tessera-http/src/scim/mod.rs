@@ -1,0 +1,81 @@
+//! The SCIM 2.0 server (RFC 7644) under `/scim/v2/{ws}`: one set of endpoints that
+//! Okta, Entra ID, OneLogin, JumpCloud, PingFederate and PingOne drive unchanged.
+//!
+//! Requests are authenticated per org ([`auth`]), bodies are normalised by
+//! `tessera-scim`, every change is one `Store::execute` transaction decided by the
+//! policy engine (which writes the audit log and queues invitations), and every failure
+//! is answered as a SCIM Error ([`error`]).
+
+mod auth;
+mod discovery;
+mod error;
+mod groups;
+mod response;
+mod users;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use error::ScimFailure;
+
+/// Registers the SCIM endpoints; anything else under the SCIM root is a SCIM 404.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/scim/v2/{ws}")
+            .service(
+                web::resource("/Users")
+                    .route(web::get().to(users::list))
+                    .route(web::post().to(users::create))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/Users/{id}")
+                    .route(web::get().to(users::get))
+                    .route(web::put().to(users::replace))
+                    .route(web::patch().to(users::patch))
+                    .route(web::delete().to(users::delete))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/Groups")
+                    .route(web::get().to(groups::list))
+                    .route(web::post().to(groups::create))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/Groups/{id}")
+                    .route(web::get().to(groups::get))
+                    .route(web::put().to(groups::replace))
+                    .route(web::patch().to(groups::patch))
+                    .route(web::delete().to(groups::delete))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .route(
+                "/ServiceProviderConfig",
+                web::get().to(discovery::service_provider_config),
+            )
+            .route("/ResourceTypes", web::get().to(discovery::resource_types))
+            .route(
+                "/ResourceTypes/{id}",
+                web::get().to(discovery::resource_type),
+            )
+            .route("/Schemas", web::get().to(discovery::schemas))
+            .route("/Schemas/{id}", web::get().to(discovery::schema))
+            .default_service(web::to(unknown_endpoint)),
+    );
+}
+
+/// The SCIM 413 answer, for the body-size middleware.
+pub(crate) fn payload_too_large() -> HttpResponse {
+    actix_web::ResponseError::error_response(&ScimFailure::PayloadTooLarge)
+}
+
+async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ScimFailure> {
+    Err(ScimFailure::MethodNotAllowed {
+        method: req.method().to_string(),
+    })
+}
+
+async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ScimFailure> {
+    Err(ScimFailure::UnknownEndpoint {
+        path: req.path().to_owned(),
+    })
+}

@@ -1,0 +1,417 @@
+//! What the SCIM server reads: provisioned users and IdP groups as SCIM JSON, looked
+//! up by id, listed with a filter (from an index when the filter allows it, else a scan
+//! evaluated with [`tessera_scim::filter::matches`]) and paged in a stable order.
+//!
+//! Only SCIM-managed rows are visible: a user or team whose `scim_id` was cleared (U5,
+//! T7) is not found.
+
+use crate::schema::{memberships, teams, users};
+use crate::time::from_db;
+use crate::{Result, Store};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use tessera_core::{Email, OrgId, UserName, UserStatus};
+use tessera_policy::team_name_key;
+use tessera_scim::filter::{Filter, IndexedAttribute, indexed_lookup, matches};
+use tessera_scim::{Meta, urn};
+
+/// One page of a SCIM list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScimPage {
+    /// How many resources match, across pages.
+    pub total_results: u64,
+    /// The resources of this page, in `id` order, not yet projected.
+    pub resources: Vec<Value>,
+}
+
+/// Which resources a SCIM list wants.
+#[derive(Debug, Clone, Copy)]
+pub struct ScimListRequest<'a> {
+    /// The SCIM root of the workspace, for `meta.location`.
+    pub base_url: &'a str,
+    /// The filter, if any.
+    pub filter: Option<&'a Filter>,
+    /// Zero-based index of the first resource of the page.
+    pub offset: u64,
+    /// The page size.
+    pub limit: u64,
+    /// Whether groups carry their `members` (never loaded when false).
+    pub with_members: bool,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct ScimUserRow {
+    scim_id: Option<String>,
+    scim_user_name_normalized: Option<String>,
+    external_id: Option<String>,
+    scim_attributes: Option<String>,
+    idp_email_normalized: Option<String>,
+    email: String,
+    status: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i64,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = teams)]
+struct ScimGroupRow {
+    id: String,
+    scim_id: Option<String>,
+    name: String,
+    external_id: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    version: i64,
+}
+
+/// The indexed column a filter narrows users or groups to, with its keys.
+enum Narrowing {
+    Everything,
+    Keys(IndexedAttribute, Vec<String>),
+}
+
+fn narrowing(filter: Option<&Filter>, usable: &[IndexedAttribute]) -> Narrowing {
+    match filter.and_then(indexed_lookup) {
+        Some(lookup) if usable.contains(&lookup.attribute) => {
+            let keys = lookup
+                .values
+                .iter()
+                .filter_map(|value| index_key(lookup.attribute, value))
+                .collect();
+            Narrowing::Keys(lookup.attribute, keys)
+        }
+        _ => Narrowing::Everything,
+    }
+}
+
+/// The stored (normalised) form of a looked-up value; `None` when nothing can match.
+fn index_key(attribute: IndexedAttribute, value: &str) -> Option<String> {
+    match attribute {
+        IndexedAttribute::Id | IndexedAttribute::ExternalId => Some(value.to_owned()),
+        IndexedAttribute::UserName => UserName::parse(value)
+            .ok()
+            .map(|n| n.normalized().to_owned()),
+        IndexedAttribute::EmailValue => Email::parse(value).ok().map(|e| e.normalized().to_owned()),
+        IndexedAttribute::DisplayName => Some(team_name_key(value)),
+        IndexedAttribute::MemberValue => None,
+    }
+}
+
+const USER_INDEXES: [IndexedAttribute; 4] = [
+    IndexedAttribute::Id,
+    IndexedAttribute::UserName,
+    IndexedAttribute::ExternalId,
+    IndexedAttribute::EmailValue,
+];
+
+const GROUP_INDEXES: [IndexedAttribute; 3] = [
+    IndexedAttribute::Id,
+    IndexedAttribute::DisplayName,
+    IndexedAttribute::ExternalId,
+];
+
+impl Store {
+    /// The SCIM User with our SCIM id `scim_id`, or `None` (also once detached, U5).
+    pub fn scim_user(&self, org_id: OrgId, base_url: &str, scim_id: &str) -> Result<Option<Value>> {
+        let row: Option<ScimUserRow> = users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::scim_id.eq(scim_id))
+            .select(ScimUserRow::as_select())
+            .first(&mut *self.conn()?)
+            .optional()?;
+        Ok(row.map(|row| user_json(row, base_url)))
+    }
+
+    /// A page of the org's SCIM Users matching the filter, in `id` order.
+    pub fn scim_users(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<ScimPage> {
+        let mut conn = self.conn()?;
+        let mut query = users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::scim_id.is_not_null())
+            .select(ScimUserRow::as_select())
+            .order(users::scim_id.asc())
+            .into_boxed();
+        let Some(filter) = request.filter else {
+            let total: i64 = users::table
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::scim_id.is_not_null())
+                .count()
+                .get_result(&mut *conn)?;
+            let rows: Vec<ScimUserRow> = query
+                .offset(to_i64(request.offset))
+                .limit(to_i64(request.limit))
+                .load(&mut *conn)?;
+            let resources = rows
+                .into_iter()
+                .map(|r| user_json(r, request.base_url))
+                .collect();
+            return Ok(ScimPage {
+                total_results: u64::try_from(total).unwrap_or(0),
+                resources,
+            });
+        };
+        query = match narrowing(Some(filter), &USER_INDEXES) {
+            Narrowing::Everything => query,
+            Narrowing::Keys(attribute, keys) => match attribute {
+                IndexedAttribute::Id => query.filter(users::scim_id.eq_any(keys)),
+                IndexedAttribute::UserName => {
+                    query.filter(users::scim_user_name_normalized.eq_any(keys))
+                }
+                IndexedAttribute::ExternalId => query.filter(users::external_id.eq_any(keys)),
+                IndexedAttribute::EmailValue => {
+                    query.filter(users::idp_email_normalized.eq_any(keys))
+                }
+                IndexedAttribute::DisplayName | IndexedAttribute::MemberValue => query,
+            },
+        };
+        let rows: Vec<ScimUserRow> = query.load(&mut *conn)?;
+        Ok(page_of(
+            rows.into_iter().map(|r| user_json(r, request.base_url)),
+            filter,
+            request,
+        ))
+    }
+
+    /// The SCIM Group with our SCIM id `scim_id`, or `None` (also once detached, T7).
+    /// Its members are read only when `with_members`.
+    pub fn scim_group(
+        &self,
+        org_id: OrgId,
+        base_url: &str,
+        scim_id: &str,
+        with_members: bool,
+    ) -> Result<Option<Value>> {
+        let mut conn = self.conn()?;
+        let row: Option<ScimGroupRow> = teams::table
+            .filter(teams::org_id.eq(org_id.to_string()))
+            .filter(teams::scim_id.eq(scim_id))
+            .filter(teams::idp_managed.eq(true))
+            .select(ScimGroupRow::as_select())
+            .first(&mut *conn)
+            .optional()?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut members = if with_members {
+            members_of(&mut conn, std::slice::from_ref(&row.id))?
+        } else {
+            HashMap::new()
+        };
+        let team_members = with_members.then(|| members.remove(&row.id).unwrap_or_default());
+        Ok(Some(group_json(row, team_members, base_url)))
+    }
+
+    /// A page of the org's SCIM Groups matching the filter, in `id` order. Members are
+    /// read only for the groups of the page, and only when asked for or when a filter
+    /// has to be evaluated on them.
+    pub fn scim_groups(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<ScimPage> {
+        let mut conn = self.conn()?;
+        let mut query = teams::table
+            .filter(teams::org_id.eq(org_id.to_string()))
+            .filter(teams::idp_managed.eq(true))
+            .filter(teams::scim_id.is_not_null())
+            .select(ScimGroupRow::as_select())
+            .order(teams::scim_id.asc())
+            .into_boxed();
+        let Some(filter) = request.filter else {
+            let total: i64 = teams::table
+                .filter(teams::org_id.eq(org_id.to_string()))
+                .filter(teams::idp_managed.eq(true))
+                .filter(teams::scim_id.is_not_null())
+                .count()
+                .get_result(&mut *conn)?;
+            let rows: Vec<ScimGroupRow> = query
+                .offset(to_i64(request.offset))
+                .limit(to_i64(request.limit))
+                .load(&mut *conn)?;
+            let resources = groups_json(&mut conn, rows, request.with_members, request.base_url)?;
+            return Ok(ScimPage {
+                total_results: u64::try_from(total).unwrap_or(0),
+                resources,
+            });
+        };
+        query = match narrowing(Some(filter), &GROUP_INDEXES) {
+            Narrowing::Everything => query,
+            Narrowing::Keys(attribute, keys) => match attribute {
+                IndexedAttribute::Id => query.filter(teams::scim_id.eq_any(keys)),
+                IndexedAttribute::DisplayName => query.filter(teams::name_normalized.eq_any(keys)),
+                IndexedAttribute::ExternalId => query.filter(teams::external_id.eq_any(keys)),
+                IndexedAttribute::UserName
+                | IndexedAttribute::EmailValue
+                | IndexedAttribute::MemberValue => query,
+            },
+        };
+        let rows: Vec<ScimGroupRow> = query.load(&mut *conn)?;
+        let mut page = page_of(
+            groups_json(&mut conn, rows, true, request.base_url)?.into_iter(),
+            filter,
+            request,
+        );
+        if !request.with_members {
+            for resource in &mut page.resources {
+                if let Value::Object(object) = resource {
+                    object.remove("members");
+                }
+            }
+        }
+        Ok(page)
+    }
+}
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// Keeps the resources `filter` matches and cuts out the requested page.
+fn page_of(
+    resources: impl Iterator<Item = Value>,
+    filter: &Filter,
+    request: ScimListRequest<'_>,
+) -> ScimPage {
+    let mut total: u64 = 0;
+    let mut page = Vec::new();
+    for resource in resources.filter(|r| matches(filter, r)) {
+        if total >= request.offset && total - request.offset < request.limit {
+            page.push(resource);
+        }
+        total += 1;
+    }
+    ScimPage {
+        total_results: total,
+        resources: page,
+    }
+}
+
+/// The SCIM JSON of a user: the resource as the IdP last sent it, with our id, the
+/// current `active`, `externalId` and `meta` (version = the row's version).
+fn user_json(row: ScimUserRow, base_url: &str) -> Value {
+    let scim_id = row.scim_id.unwrap_or_default();
+    let mut object = row
+        .scim_attributes
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|value| match value {
+            Value::Object(object) => Some(object),
+            _ => None,
+        })
+        .unwrap_or_default();
+    object.remove("password");
+    object
+        .entry("schemas")
+        .or_insert_with(|| json!([urn::USER]));
+    if !object.contains_key("userName") {
+        let user_name = row.scim_user_name_normalized.unwrap_or_default();
+        object.insert("userName".into(), Value::String(user_name));
+    }
+    if !object.contains_key("emails") {
+        let email = row.idp_email_normalized.unwrap_or(row.email);
+        object.insert(
+            "emails".into(),
+            json!([{ "value": email, "type": "work", "primary": true }]),
+        );
+    }
+    match row.external_id {
+        Some(external_id) => object.insert("externalId".into(), Value::String(external_id)),
+        None => object.remove("externalId"),
+    };
+    let active = row.status != UserStatus::Deactivated.as_str();
+    object.insert("active".into(), Value::Bool(active));
+    let meta = Meta::for_resource(
+        "User",
+        base_url,
+        "Users",
+        &scim_id,
+        from_db(row.created_at),
+        from_db(row.updated_at),
+        &row.version.to_string(),
+    );
+    object.insert("id".into(), Value::String(scim_id));
+    object.insert(
+        "meta".into(),
+        serde_json::to_value(meta).unwrap_or(Value::Null),
+    );
+    Value::Object(object)
+}
+
+fn group_json(row: ScimGroupRow, members: Option<Vec<Value>>, base_url: &str) -> Value {
+    let scim_id = row.scim_id.unwrap_or_default();
+    let mut object = Map::new();
+    object.insert("schemas".into(), json!([urn::GROUP]));
+    object.insert("id".into(), Value::String(scim_id.clone()));
+    if let Some(external_id) = row.external_id {
+        object.insert("externalId".into(), Value::String(external_id));
+    }
+    object.insert("displayName".into(), Value::String(row.name));
+    if let Some(members) = members {
+        object.insert("members".into(), Value::Array(members));
+    }
+    let meta = Meta::for_resource(
+        "Group",
+        base_url,
+        "Groups",
+        &scim_id,
+        from_db(row.created_at),
+        from_db(row.updated_at),
+        &row.version.to_string(),
+    );
+    object.insert(
+        "meta".into(),
+        serde_json::to_value(meta).unwrap_or(Value::Null),
+    );
+    Value::Object(object)
+}
+
+fn groups_json(
+    conn: &mut crate::DbConnection,
+    rows: Vec<ScimGroupRow>,
+    with_members: bool,
+    base_url: &str,
+) -> Result<Vec<Value>> {
+    let mut members = if with_members {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        members_of(conn, &ids)?
+    } else {
+        HashMap::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let team_members = with_members.then(|| members.remove(&row.id).unwrap_or_default());
+            group_json(row, team_members, base_url)
+        })
+        .collect())
+}
+
+/// The SCIM-managed members of each team (`{value, display, type}`), by team id.
+fn members_of(
+    conn: &mut crate::DbConnection,
+    team_ids: &[String],
+) -> Result<HashMap<String, Vec<Value>>> {
+    let mut by_team: HashMap<String, Vec<Value>> = HashMap::new();
+    for chunk in team_ids.chunks(500) {
+        let rows: Vec<(String, Option<String>, String, Option<String>)> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::team_id.eq_any(chunk))
+            .filter(users::scim_id.is_not_null())
+            .order((memberships::team_id.asc(), users::scim_id.asc()))
+            .select((
+                memberships::team_id,
+                users::scim_id,
+                users::email,
+                users::display_name,
+            ))
+            .load(conn)?;
+        for (team_id, scim_id, email, display_name) in rows {
+            by_team.entry(team_id).or_default().push(json!({
+                "value": scim_id,
+                "display": display_name.unwrap_or(email),
+                "type": "User",
+            }));
+        }
+    }
+    Ok(by_team)
+}
