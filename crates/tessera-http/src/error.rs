@@ -39,6 +39,9 @@ pub enum ApiError {
     /// No or an unknown credential.
     #[error("sign in, or send an admin API token as `Authorization: Bearer …`")]
     Unauthorized,
+    /// The caller may not do this (e.g. a form without a valid CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
     /// The resource does not exist (or belongs to another org: the answer is the same).
     #[error("{0}")]
     NotFound(String),
@@ -63,6 +66,7 @@ impl ApiError {
                 (StatusCode::PAYLOAD_TOO_LARGE, None, self.to_string())
             }
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, None, self.to_string()),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, None, self.to_string()),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, None, self.to_string()),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, None, self.to_string()),
             ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, None, self.to_string()),

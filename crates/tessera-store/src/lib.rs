@@ -11,6 +11,7 @@ mod orgs;
 mod policy;
 mod records;
 mod schema;
+mod sessions;
 mod scim;
 mod store;
 #[cfg(feature = "testing")]
@@ -25,6 +26,7 @@ pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
 pub use scim::{ScimListRequest, ScimPage};
+pub use sessions::{SessionKind, SessionOwner};
 pub use store::Store;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;

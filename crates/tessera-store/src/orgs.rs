@@ -196,6 +196,31 @@ impl Store {
         })
     }
 
+    /// The org with this id.
+    pub fn org_by_id(&self, id: OrgId) -> Result<Org> {
+        orgs::table
+            .filter(orgs::id.eq(id.to_string()))
+            .select(OrgRow::as_select())
+            .first(&mut *self.conn()?)
+            .optional()?
+            .ok_or_else(|| StoreError::OrgNotFound {
+                name: id.to_string(),
+            })?
+            .try_into()
+    }
+
+    /// The orgs in which a user has this email (case-insensitive), by name: the login
+    /// page asks which one when there are several.
+    pub fn orgs_of_email(&self, email: &tessera_core::Email) -> Result<Vec<Org>> {
+        let rows: Vec<OrgRow> = orgs::table
+            .inner_join(users::table.on(users::org_id.eq(orgs::id)))
+            .filter(users::email_normalized.eq(email.normalized()))
+            .order(orgs::name.asc())
+            .select(OrgRow::as_select())
+            .load(&mut *self.conn()?)?;
+        rows.into_iter().map(Org::try_from).collect()
+    }
+
     /// The org with this workspace name.
     pub fn org(&self, name: &WorkspaceName) -> Result<Org> {
         find_org(&mut *self.conn()?, name)

@@ -199,6 +199,17 @@ impl Store {
             .collect()
     }
 
+    /// The names of the teams a user belongs to, by name.
+    pub fn teams_of_user(&self, org_id: OrgId, user_id: UserId) -> Result<Vec<String>> {
+        Ok(teams::table
+            .inner_join(memberships::table.on(memberships::team_id.eq(teams::id)))
+            .filter(memberships::org_id.eq(org_id.to_string()))
+            .filter(memberships::user_id.eq(user_id.to_string()))
+            .order(teams::name_normalized.asc())
+            .select(teams::name)
+            .load(&mut *self.conn()?)?)
+    }
+
     /// The org's user with this email (case-insensitive).
     pub fn user_by_email(&self, org_id: OrgId, email: &Email) -> Result<Option<User>> {
         users::table

@@ -1,6 +1,8 @@
 //! Who is calling: an admin API token (`Authorization: Bearer tsr_adm_…`) issued by
-//! `tessera-admin api-token`, scoped to one org and one account admin.
+//! `tessera-admin api-token`, scoped to one org and one account admin; or, for the
+//! admin pages, the signed-in session of an account admin of the org.
 
+use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, web};
 use tessera_core::{Role, UserId, UserStatus, WorkspaceName};
@@ -21,8 +23,10 @@ pub(crate) async fn authorize(
     state: &web::Data<AppState>,
     ws: &str,
 ) -> Result<Admin, ApiError> {
-    let token = bearer(req).ok_or(ApiError::Unauthorized)?;
     let not_found = || ApiError::NotFound(format!("no org is named {ws:?}"));
+    let Some(token) = bearer(req) else {
+        return from_session(req, ws).await;
+    };
     let name = WorkspaceName::parse(ws).map_err(|_| not_found())?;
     let store = state.store.clone();
     let (owner, org) = blocking(move || {
@@ -48,6 +52,46 @@ pub(crate) async fn authorize(
         }
         _ => Err(ApiError::Unauthorized),
     }
+}
+
+/// The signed-in account admin of `ws`. A cross-site write is refused: its `Origin`
+/// (when sent) must be this server's own.
+async fn from_session(req: &HttpRequest, ws: &str) -> Result<Admin, ApiError> {
+    use actix_web::FromRequest;
+    let signed_in = SignedIn::extract(req)
+        .await
+        .map_err(|_| ApiError::Unauthorized)?;
+    if signed_in.org.name.as_str() != ws {
+        return Err(ApiError::NotFound(format!("no org is named {ws:?}")));
+    }
+    if signed_in.user.role != Role::AccountAdmin {
+        return Err(ApiError::Forbidden(
+            "only an account admin can use the admin API".into(),
+        ));
+    }
+    if req.method() != actix_web::http::Method::GET && !same_origin(req) {
+        return Err(ApiError::Forbidden(
+            "cross-site requests are refused".into(),
+        ));
+    }
+    Ok(Admin {
+        org: signed_in.org,
+        user: signed_in.user.id,
+    })
+}
+
+/// Whether the request's `Origin` (if any) is this server (its public URL or its host).
+fn same_origin(req: &HttpRequest) -> bool {
+    let Some(origin) = req.headers().get(actix_web::http::header::ORIGIN) else {
+        return true;
+    };
+    let origin = origin.to_str().unwrap_or_default();
+    let public = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.public_url.clone())
+        .unwrap_or_default();
+    let info = req.connection_info();
+    origin == public || origin == format!("{}://{}", info.scheme(), info.host())
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

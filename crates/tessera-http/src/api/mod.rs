@@ -17,6 +17,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi))
+            .route("/me", web::get().to(crate::login::me))
             .service(
                 web::scope("/orgs/{ws}")
                     .route("", web::get().to(users::org))

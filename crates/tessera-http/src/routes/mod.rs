@@ -10,5 +10,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))
         .configure(crate::api::configure)
-        .configure(crate::scim::configure);
+        .configure(crate::scim::configure)
+        .configure(crate::login::configure);
 }

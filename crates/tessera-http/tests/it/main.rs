@@ -5,6 +5,7 @@
 
 mod api;
 mod health;
+mod login;
 mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;

@@ -1,0 +1,41 @@
+//! `GET /app`: who am I, my org, my teams.
+
+use super::html::{csrf_field, page, respond};
+use crate::session::{Csrf, SignedIn};
+use crate::{ApiError, AppState};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::html;
+
+/// The signed-in landing page.
+pub(crate) async fn show(
+    signed_in: SignedIn,
+    csrf: Csrf,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let store = state.store.clone();
+    let (org, user) = (signed_in.org.id, signed_in.user.id);
+    let teams = web::block(move || store.teams_of_user(org, user))
+        .await
+        .map_err(|_| ApiError::Unavailable)??;
+    let user = &signed_in.user;
+    let markup = page(
+        "Home",
+        html! {
+            h1 { "Signed in" }
+            dl {
+                dt { "Email" } dd id="email" { (user.email) }
+                dt { "Workspace" } dd id="workspace" { (signed_in.org.name) }
+                dt { "Role" } dd id="role" { (user.role) }
+                dt { "Status" } dd { (user.status.label()) }
+            }
+            h2 { "Your teams" }
+            ul id="teams" { @for team in &teams { li { (team) } } }
+            form method="post" action="/logout" {
+                (csrf_field(&csrf))
+                button.secondary type="submit" { "Sign out" }
+            }
+        },
+    );
+    Ok(respond(StatusCode::OK, Some(&csrf), markup))
+}

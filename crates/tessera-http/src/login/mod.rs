@@ -1,0 +1,22 @@
+//! Login (email first, L2/L3), logout, the signed-in landing page `/app`, and the
+//! browser extension's token endpoint (L4).
+
+mod app;
+mod html;
+mod page;
+mod password;
+mod token;
+
+pub(crate) use token::me;
+
+use actix_web::web;
+
+/// Registers the login routes.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(page::show))
+        .route("/login", web::post().to(page::submit_email))
+        .route("/login/password", web::post().to(password::submit))
+        .route("/logout", web::post().to(password::logout))
+        .route("/app", web::get().to(app::show))
+        .route("/auth/token", web::post().to(token::issue));
+}

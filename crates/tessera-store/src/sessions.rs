@@ -1,0 +1,197 @@
+//! Sessions in the database, so several server processes share them: web sessions
+//! (sliding, long-lived, L4), the browser extension's refresh tokens and its short-lived
+//! access tokens. Only token hashes are stored.
+
+use crate::orgs::corrupt;
+use crate::schema::{sessions, users};
+use crate::time::{from_db, to_db};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use tessera_core::{OrgId, TokenHash, UserId, generate_token};
+
+/// What a session token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// The web app's cookie.
+    Web,
+    /// The browser extension's long-lived refresh token.
+    Refresh,
+    /// The browser extension's short-lived access token.
+    Access,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Refresh => "refresh",
+            SessionKind::Access => "access",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            SessionKind::Web => "tsr_web",
+            SessionKind::Refresh => "tsr_rt",
+            SessionKind::Access => "tsr_at",
+        }
+    }
+}
+
+/// Whom a live session token belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionOwner {
+    /// The org.
+    pub org_id: OrgId,
+    /// The user.
+    pub user_id: UserId,
+    /// When the session now expires.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// How long a sliding session is at least left alone before its expiry is pushed again
+/// (so that a burst of requests writes once, not once per request).
+const SLIDE_EVERY: Duration = Duration::minutes(1);
+
+impl Store {
+    /// Starts a session of `kind` for the user, valid for `ttl`; returns its token.
+    pub fn create_session(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        kind: SessionKind,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let token = generate_token(kind.prefix());
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id_hash.eq(TokenHash::of(&token).as_str()),
+                sessions::org_id.eq(org_id.to_string()),
+                sessions::user_id.eq(user_id.to_string()),
+                sessions::kind.eq(kind.as_str()),
+                sessions::created_at.eq(to_db(now)),
+                sessions::last_seen_at.eq(to_db(now)),
+                sessions::expires_at.eq(to_db(now + ttl)),
+            ))
+            .execute(&mut *self.conn()?)?;
+        Ok(token)
+    }
+
+    /// The owner of a live session token of `kind`, or `None` when it is unknown,
+    /// expired, revoked, or its user is deactivated. With `slide`, a live session's
+    /// expiry moves to `now + slide` (L4: active users are not asked to log in again).
+    pub fn resolve_session(
+        &self,
+        token: &str,
+        kind: SessionKind,
+        slide: Option<Duration>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionOwner>> {
+        let hash = TokenHash::of(token);
+        let mut conn = self.conn()?;
+        let row: Option<(String, String, NaiveDateTime, NaiveDateTime, String)> = sessions::table
+            .inner_join(users::table.on(users::id.eq(sessions::user_id)))
+            .filter(sessions::id_hash.eq(hash.as_str()))
+            .filter(sessions::kind.eq(kind.as_str()))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(to_db(now)))
+            .filter(users::status.ne("deactivated"))
+            .select((
+                sessions::org_id,
+                sessions::user_id,
+                sessions::expires_at,
+                sessions::last_seen_at,
+                sessions::id_hash,
+            ))
+            .first(&mut *conn)
+            .optional()?;
+        let Some((org_id, user_id, expires_at, last_seen, _)) = row else {
+            return Ok(None);
+        };
+        let mut expires_at = from_db(expires_at);
+        if let Some(slide) = slide
+            && now - from_db(last_seen) >= SLIDE_EVERY
+        {
+            expires_at = now + slide;
+            diesel::update(sessions::table.filter(sessions::id_hash.eq(hash.as_str())))
+                .set((
+                    sessions::last_seen_at.eq(to_db(now)),
+                    sessions::expires_at.eq(to_db(expires_at)),
+                ))
+                .execute(&mut *conn)?;
+        }
+        Ok(Some(SessionOwner {
+            org_id: org_id.parse().map_err(corrupt("sessions.org_id"))?,
+            user_id: user_id.parse().map_err(corrupt("sessions.user_id"))?,
+            expires_at,
+        }))
+    }
+
+    /// Ends a session (logout); an unknown token is not an error.
+    pub fn revoke_session(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
+        diesel::update(sessions::table.filter(sessions::id_hash.eq(TokenHash::of(token).as_str())))
+            .set(sessions::revoked_at.eq(to_db(now)))
+            .execute(&mut *self.conn()?)?;
+        Ok(())
+    }
+
+    /// Records a successful login: a pending user becomes active (U1) and its first
+    /// login time is kept.
+    pub fn record_login(&self, org_id: OrgId, user_id: UserId, now: DateTime<Utc>) -> Result<()> {
+        diesel::update(
+            users::table
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::id.eq(user_id.to_string()))
+                .filter(users::status.eq("pending")),
+        )
+        .set((
+            users::status.eq("active"),
+            users::first_login_at.eq(to_db(now)),
+            users::updated_at.eq(to_db(now)),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(&mut *self.conn()?)?;
+        Ok(())
+    }
+
+    /// The stored password hash of the org's user with this id, if it has one.
+    pub fn password_hash(&self, org_id: OrgId, user_id: UserId) -> Result<Option<String>> {
+        Ok(users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::id.eq(user_id.to_string()))
+            .select(users::password_hash)
+            .first::<Option<String>>(&mut *self.conn()?)
+            .optional()?
+            .flatten())
+    }
+
+    /// Sets a user's password hash (argon2 PHC string).
+    pub fn set_password_hash(
+        &self,
+        org_id: OrgId,
+        user_id: UserId,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let rows = diesel::update(
+            users::table
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::id.eq(user_id.to_string())),
+        )
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(to_db(now)),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(&mut *self.conn()?)?;
+        if rows == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::UserNotFound {
+                email: user_id.to_string(),
+            })
+        }
+    }
+}
