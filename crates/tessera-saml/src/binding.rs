@@ -13,7 +13,15 @@ use std::io::{Read, Write};
 fn base64_decode(value: &str, limit: usize) -> Result<Vec<u8>> {
     // Base64 grows data by 4/3: refuse before decoding anything too big.
     let encoded_limit = limit / 3 * 4 + 4;
-    let compact: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let compact: std::borrow::Cow<'_, str> = if value.bytes().any(|b| b.is_ascii_whitespace()) {
+        value
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        value.into()
+    };
     if compact.len() > encoded_limit {
         return Err(SamlError::TooLarge {
             limit,

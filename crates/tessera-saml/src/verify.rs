@@ -6,9 +6,11 @@
 //!    the Response or that assertion, at most one each; no duplicate IDs.
 //! 3. The Response signature (if any) is verified against the pinned certificates.
 //! 4. An EncryptedAssertion is decrypted and put in its place; the shape is checked again.
-//! 5. The Assertion signature (if any) is verified. The assertion is read from its own
-//!    signed bytes, else from the Response's signed bytes (or, when encrypted, from the
-//!    decryption of the signed ciphertext). With neither signature: refused.
+//! 5. The assertion is read from the Response's signed bytes when that signature
+//!    verified (the assertion's own signature is then held to the profile, not verified
+//!    twice); else its own signature is verified and it is read from its signed bytes;
+//!    a decrypted assertion is read from its own signed bytes, or from the decryption
+//!    of the ciphertext the Response signature covered. With neither: refused.
 
 use crate::certificate::{Certificate, SpKeyPair};
 use crate::decrypt;
@@ -187,11 +189,20 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
         signed_assertion(&spliced, plain_assertion, trust, signed_response.is_some())?
     } else {
         match &signed_response {
-            Some(response) if assertion_signature.is_none() => {
+            // The verified Response signature covers the assertion and its signature:
+            // that signature is held to the profile but not verified a second time.
+            Some(response) => {
+                let sha1 = match assertion_signature {
+                    Some(signature) => {
+                        let id = id_of(assertion, "Assertion ID")?;
+                        signature::inspect(signature, "Assertion", id, trust.allow_sha1)?
+                    }
+                    None => false,
+                };
                 let shape = check_shape(response)?;
-                (model::assertion(&response.children[shape.index])?, false)
+                (model::assertion(&response.children[shape.index])?, sha1)
             }
-            _ => signed_assertion(xml, assertion, trust, signed_response.is_some())?,
+            None => signed_assertion(xml, assertion, trust, false)?,
         }
     };
     Ok(Verified {
