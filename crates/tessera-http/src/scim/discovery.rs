@@ -33,7 +33,11 @@ pub(crate) async fn resource_type(
 
 /// `GET /Schemas`.
 pub(crate) async fn schemas(org: ScimOrg) -> HttpResponse {
-    json_response(list(discovery::schemas(&org.base_url)))
+    let schemas = discovery::schemas(&org.base_url)
+        .into_iter()
+        .map(emails_required)
+        .collect();
+    json_response(list(schemas))
 }
 
 /// `GET /Schemas/{id}`.
@@ -43,8 +47,29 @@ pub(crate) async fn schema(
 ) -> Result<HttpResponse, ScimFailure> {
     let (_, id) = id.into_inner();
     discovery::schema(&org.base_url, &id)
-        .map(json_response)
+        .map(|schema| json_response(emails_required(schema)))
         .ok_or_else(|| not_found("Schema", &id))
+}
+
+/// Every Tessera account needs an email (invitations, U2; the M3 link): the User schema
+/// this server publishes marks `emails` required, so generic clients send one.
+fn emails_required(mut schema: Value) -> Value {
+    if schema["id"] != tessera_scim::urn::USER {
+        return schema;
+    }
+    if let Some(attributes) = schema["attributes"].as_array_mut() {
+        for attribute in attributes.iter_mut().filter(|a| a["name"] == "emails") {
+            attribute["required"] = Value::Bool(true);
+            let values = attribute["subAttributes"]
+                .as_array_mut()
+                .into_iter()
+                .flatten();
+            for sub in values.filter(|s| s["name"] == "value") {
+                sub["required"] = Value::Bool(true);
+            }
+        }
+    }
+    schema
 }
 
 fn list(resources: Vec<Value>) -> ListResponse {

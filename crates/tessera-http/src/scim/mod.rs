@@ -48,19 +48,29 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(groups::delete))
                     .default_service(web::to(method_not_allowed)),
             )
-            .route(
+            .service(read_only(
                 "/ServiceProviderConfig",
                 web::get().to(discovery::service_provider_config),
-            )
-            .route("/ResourceTypes", web::get().to(discovery::resource_types))
-            .route(
+            ))
+            .service(read_only(
+                "/ResourceTypes",
+                web::get().to(discovery::resource_types),
+            ))
+            .service(read_only(
                 "/ResourceTypes/{id}",
                 web::get().to(discovery::resource_type),
-            )
-            .route("/Schemas", web::get().to(discovery::schemas))
-            .route("/Schemas/{id}", web::get().to(discovery::schema))
+            ))
+            .service(read_only("/Schemas", web::get().to(discovery::schemas)))
+            .service(read_only("/Schemas/{id}", web::get().to(discovery::schema)))
             .default_service(web::to(unknown_endpoint)),
     );
+}
+
+/// A discovery resource: GET only, other methods answer 405.
+fn read_only(path: &str, get: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(get)
+        .default_service(web::to(method_not_allowed))
 }
 
 /// The SCIM 413 answer, for the body-size middleware.

@@ -50,7 +50,7 @@ fn eight_clients_adding_different_members_lose_none() {
             })
         };
         assert!(
-            statuses.iter().all(|s| *s == 204),
+            statuses.iter().all(|s| *s == 200),
             "{statuses:?} on {:?}",
             db.backend
         );

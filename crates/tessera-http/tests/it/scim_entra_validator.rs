@@ -84,7 +84,7 @@ fn entra_validator_group_checks() {
 
         let add = patch_op(json!([{"op": "add", "path": "members",
                                     "value": [{"value": member_id}, {"value": "not-yet-pushed"}]}]));
-        assert_eq!(scim.patch(&format!("/Groups/{id}"), &add).status, 204);
+        assert_eq!(scim.patch(&format!("/Groups/{id}"), &add).status, 200);
         let check = format!(
             "/Groups?filter=id+eq+%22{id}%22+and+members[value+eq+%22{member_id}%22]&excludedAttributes=members"
         );
@@ -93,12 +93,12 @@ fn entra_validator_group_checks() {
         let remove = patch_op(
             json!([{"op": "remove", "path": format!("members[value eq \"{member_id}\"]")}]),
         );
-        assert_eq!(scim.patch(&format!("/Groups/{id}"), &remove).status, 204);
+        assert_eq!(scim.patch(&format!("/Groups/{id}"), &remove).status, 200);
         assert_eq!(scim.get(&check).body["totalResults"], 0);
 
         let rename =
             patch_op(json!([{"op": "replace", "path": "displayName", "value": "Renamed Group"}]));
-        assert_eq!(scim.patch(&format!("/Groups/{id}"), &rename).status, 204);
+        assert_eq!(scim.patch(&format!("/Groups/{id}"), &rename).status, 200);
         assert_eq!(
             scim.get(&format!("/Groups/{id}")).body["displayName"],
             "Renamed Group"

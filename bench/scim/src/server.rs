@@ -1,0 +1,66 @@
+//! `tessera-server` as a child process on a free loopback port.
+
+use anyhow::{Context, bail};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `tessera-server`; killed on drop.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+}
+
+/// The `tessera-server` binary built next to this one (same target directory).
+fn server_binary() -> anyhow::Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    let dir = me.parent().context("binary directory")?;
+    let candidate = dir.join("tessera-server");
+    if candidate.exists() {
+        return Ok(candidate);
+    }
+    bail!(
+        "{} not found: build it first (cargo build --release -p tessera-server)",
+        candidate.display()
+    )
+}
+
+impl ServerProcess {
+    /// Starts the server on `database_url` and waits until `/healthz` answers.
+    pub fn start(database_url: &str) -> anyhow::Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let child = Command::new(server_binary()?)
+            .env("TESSERA_DATABASE_URL", database_url)
+            .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
+            .env("TESSERA_PUBLIC_URL", &base_url)
+            .env("TESSERA_DEMO_ORG", "false")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .context("start tessera-server")?;
+        let server = Self { child, base_url };
+        let http = reqwest::blocking::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if http
+                .get(format!("{}/healthz", server.base_url))
+                .send()
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("tessera-server did not answer /healthz within 30 s")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
