@@ -10,6 +10,7 @@ packages=(
   libxmlsec1-dev  # XML signatures and encryption (SAML)
   libssl-dev      # xmlsec's OpenSSL backend
   libpq-dev       # the PostgreSQL client library diesel links
+  chromium        # the browser the admin pages' end-to-end test drives
 )
 
 python_modules=(

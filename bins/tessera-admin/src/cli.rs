@@ -46,6 +46,15 @@ pub enum Command {
     /// SCIM credentials.
     #[command(subcommand)]
     Scim(crate::tokens::ScimCommand),
+    /// The Connect walkthrough's mode (C1).
+    #[command(subcommand)]
+    Connection(crate::connect::ConnectionCommand),
+    /// The org's IdP details.
+    #[command(subcommand)]
+    Idp(crate::connect::IdpCommand),
+    /// Export and import the user-mapping sheet (M1-M3).
+    #[command(subcommand)]
+    Mapping(crate::mapping::MappingCommand),
     /// Apply pending database migrations (the server also does this at start).
     Migrate,
 }
@@ -103,6 +112,11 @@ impl Cli {
             Command::Sync(args) => crate::teams::sync(&store, &clock, &args.name, self.json),
             Command::ApiToken(args) => crate::tokens::api_token(&store, &clock, args, self.json),
             Command::Scim(command) => crate::tokens::scim(&store, &clock, command, self.json),
+            Command::Connection(command) => {
+                crate::connect::connection(&store, &clock, command, self.json)
+            }
+            Command::Idp(command) => crate::connect::idp(&store, &clock, command, self.json),
+            Command::Mapping(command) => crate::mapping::run(&store, &clock, command, self.json),
             Command::Migrate => {
                 let applied = store.migrate()?;
                 crate::output::print(self.json, &applied, || {

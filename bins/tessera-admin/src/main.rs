@@ -5,6 +5,8 @@
 
 mod audit;
 mod cli;
+mod connect;
+mod mapping;
 mod org;
 mod output;
 mod teams;

@@ -3,8 +3,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use tessera_mapping::Rejection;
 use tessera_policy::PolicyError;
-use tessera_store::{ExecuteError, StoreError};
+use tessera_store::{ConnectError, ExecuteError, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +58,10 @@ pub enum ApiError {
     /// A storage failure.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A step of the Connect walkthrough was refused; a refused mapping sheet lists
+    /// its problems in the body's `problems`.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
 }
 
 impl ApiError {
@@ -75,6 +80,7 @@ impl ApiError {
                 let (status, text) = store_status(error);
                 (status, None, text)
             }
+            ApiError::Connect(error) => connect_status(error),
         }
     }
 }
@@ -118,6 +124,49 @@ fn policy_status(error: &ExecuteError) -> (StatusCode, Option<&'static str>, Str
     (status, error.rule(), error.to_string())
 }
 
+/// The status of a refused walkthrough step: rule refusals are 409 (403 for the
+/// operator's gate, W3), a refused sheet 422, invalid IdP details 400.
+fn connect_status(error: &ConnectError) -> (StatusCode, Option<&'static str>, String) {
+    let status = match error {
+        ConnectError::Policy(error) => return policy_status(error),
+        ConnectError::Store(error) => {
+            let (status, text) = store_status(error);
+            return (status, None, text);
+        }
+        ConnectError::Sheet(_) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+                "the mapping sheet could not be written; the server log has the details".into(),
+            );
+        }
+        ConnectError::SsoNotEnabled => StatusCode::FORBIDDEN,
+        ConnectError::MappingRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ConnectError::InvalidIdp { .. } => StatusCode::BAD_REQUEST,
+        ConnectError::Sandbox
+        | ConnectError::AlreadyConnected
+        | ConnectError::OutOfOrder { .. }
+        | ConnectError::NotScimMode { .. }
+        | ConnectError::EntityIdTaken { .. } => StatusCode::CONFLICT,
+    };
+    (status, error.rule(), error.to_string())
+}
+
+/// The problems of a refused mapping sheet, by row and column (M2).
+pub(crate) fn problems_json(rejection: &Rejection) -> serde_json::Value {
+    rejection
+        .problems
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "row": p.row,
+                "column": p.column.map(|c| c.to_string()),
+                "message": p.message,
+            })
+        })
+        .collect()
+}
+
 /// The status and public text of a storage failure; internals stay in the log.
 fn store_status(error: &StoreError) -> (StatusCode, String) {
     match error {
@@ -157,8 +206,13 @@ impl ResponseError for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
-        response.json(serde_json::json!({
+        let mut body = serde_json::json!({
             "error": { "status": status.as_u16(), "rule": rule, "message": text }
-        }))
+        });
+        if let ApiError::Connect(ConnectError::MappingRejected(rejection)) = self {
+            body["problems"] = problems_json(rejection);
+            body["omitted"] = rejection.omitted.into();
+        }
+        response.json(body)
     }
 }

@@ -15,6 +15,7 @@ mod routes;
 mod scim;
 mod session;
 mod telemetry;
+mod upload;
 
 pub use config::{Config, ConfigError, LogFormat};
 pub use demo::{DEMO_ADMIN_EMAIL, DEMO_ORG, ensure_demo_org};

@@ -5,6 +5,7 @@
 //! scale-out backend several servers share). Migrations are embedded and applied by
 //! [`Store::open`].
 
+mod connect;
 mod connection;
 mod error;
 mod orgs;
@@ -20,6 +21,10 @@ mod time;
 mod tokens;
 mod users;
 
+pub use connect::{
+    CertificateSummary, ConnectError, IdpDetails, IdpSummary, MappedRow, MappingExport,
+    MappingSummary, MappingUpload, NextAction, Walkthrough,
+};
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
 pub use orgs::{Actor, AuditFilter};

@@ -8,6 +8,7 @@ diesel::table! {
         sso_enabled -> Bool,
         connection_mode -> Nullable<Text>,
         walkthrough_step -> Text,
+        walkthrough_mode -> Nullable<Text>,
         allow_idp_initiated -> Bool,
         allow_sha1 -> Bool,
         salesforce_profile_import -> Bool,

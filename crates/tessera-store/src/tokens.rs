@@ -5,7 +5,7 @@ use crate::connection::write_transaction;
 use crate::orgs::{Actor, AuditWrite, append_audit, corrupt};
 use crate::schema::{admin_tokens, scim_tokens, users};
 use crate::time::to_db;
-use crate::{Result, Store, StoreError};
+use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{Email, OrgId, Role, TokenHash, UserId, UserStatus, generate_token};
@@ -33,45 +33,8 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        let token = generate_token(SCIM_PREFIX);
-        let hash = TokenHash::of(&token);
         let mut conn = self.conn()?;
-        write_transaction(&mut conn, |conn| {
-            let revoked = diesel::update(
-                scim_tokens::table
-                    .filter(scim_tokens::org_id.eq(org_id.to_string()))
-                    .filter(scim_tokens::revoked_at.is_null()),
-            )
-            .set(scim_tokens::revoked_at.eq(to_db(now)))
-            .execute(conn)?;
-            diesel::insert_into(scim_tokens::table)
-                .values((
-                    scim_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
-                    scim_tokens::org_id.eq(org_id.to_string()),
-                    scim_tokens::token_hash.eq(hash.as_str()),
-                    scim_tokens::created_at.eq(to_db(now)),
-                ))
-                .execute(conn)?;
-            append_audit(
-                conn,
-                AuditWrite {
-                    org_id,
-                    actor,
-                    action: if revoked > 0 {
-                        "scim_token.rotated"
-                    } else {
-                        "scim_token.issued"
-                    },
-                    target_kind: "org",
-                    target_id: Some(org_id.to_string()),
-                    target_label: None,
-                    details: serde_json::json!({}),
-                },
-                now,
-            )?;
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(token)
+        write_transaction(&mut conn, |conn| issue_scim_token(conn, org_id, actor, now))
     }
 
     /// Whether `token` is the org's live SCIM token. The org's live hashes are compared
@@ -167,4 +130,48 @@ impl Store {
             })
             .transpose()
     }
+}
+
+/// Issues a SCIM token inside the caller's transaction, revoking the live one (C3).
+pub(crate) fn issue_scim_token(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let token = generate_token(SCIM_PREFIX);
+    let hash = TokenHash::of(&token);
+    let revoked = diesel::update(
+        scim_tokens::table
+            .filter(scim_tokens::org_id.eq(org_id.to_string()))
+            .filter(scim_tokens::revoked_at.is_null()),
+    )
+    .set(scim_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?;
+    diesel::insert_into(scim_tokens::table)
+        .values((
+            scim_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
+            scim_tokens::org_id.eq(org_id.to_string()),
+            scim_tokens::token_hash.eq(hash.as_str()),
+            scim_tokens::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    append_audit(
+        conn,
+        AuditWrite {
+            org_id,
+            actor,
+            action: if revoked > 0 {
+                "scim_token.rotated"
+            } else {
+                "scim_token.issued"
+            },
+            target_kind: "org",
+            target_id: Some(org_id.to_string()),
+            target_label: None,
+            details: serde_json::json!({}),
+        },
+        now,
+    )?;
+    Ok(token)
 }

@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod body;
+pub(crate) mod connect;
 mod teams;
 mod users;
 
@@ -45,7 +46,17 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                         web::delete().to(teams::remove_member),
                     )
                     .route("/audit", web::get().to(audit::list))
-                    .route("/sync", web::post().to(teams::sync)),
+                    .route("/sync", web::post().to(teams::sync))
+                    .route("/connection", web::get().to(connect::show))
+                    .route("/connection/mode", web::put().to(connect::set_mode))
+                    .route("/connection/idp", web::put().to(connect::set_idp))
+                    .route(
+                        "/connection/scim-token",
+                        web::post().to(connect::scim_token),
+                    )
+                    .route("/connection/complete", web::post().to(connect::complete))
+                    .route("/mapping-sheet", web::get().to(connect::download))
+                    .route("/mapping-sheet", web::post().to(connect::upload)),
             ),
     );
 }

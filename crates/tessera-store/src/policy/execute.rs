@@ -3,7 +3,7 @@
 use super::apply::apply;
 use super::view::TransactionView;
 use crate::connection::write_transaction;
-use crate::{Store, StoreError};
+use crate::{DbConnection, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::OrgId;
@@ -17,21 +17,31 @@ pub type ExecuteError = PolicyError<StoreError>;
 const ATTEMPTS: usize = 8;
 
 /// The outcome of one attempt inside the transaction.
-pub(crate) enum Attempt {
+pub(crate) enum Attempt<E = ExecuteError> {
     /// The engine refused, or the store failed: roll back and report.
-    Failed(ExecuteError),
+    Failed(E),
     /// A concurrent transaction changed what was read: roll back and decide again.
     Retry,
 }
 
-impl From<DieselError> for Attempt {
+impl<E: From<ExecuteError>> From<DieselError> for Attempt<E> {
     fn from(error: DieselError) -> Self {
         match &error {
             DieselError::DatabaseError(
                 DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
                 _,
             ) => Attempt::Retry,
-            _ => Attempt::Failed(PolicyError::Port(StoreError::Database(error))),
+            _ => Attempt::Failed(PolicyError::Port(StoreError::Database(error)).into()),
+        }
+    }
+}
+
+impl Attempt {
+    /// The same outcome with the failure converted to the caller's error type.
+    fn widen<E: From<ExecuteError>>(self) -> Attempt<E> {
+        match self {
+            Attempt::Failed(error) => Attempt::Failed(error.into()),
+            Attempt::Retry => Attempt::Retry,
         }
     }
 }
@@ -48,22 +58,38 @@ impl Store {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Decision, ExecuteError> {
-        let mut conn = self.conn().map_err(PolicyError::Port)?;
+        self.execute_with(org_id, command, now, |_, _| Ok(()))
+            .map(|(decision, ())| decision)
+    }
+
+    /// [`Store::execute`], then `also` in the same transaction (e.g. the Connect
+    /// walkthrough's own bookkeeping): if `also` fails, the decision is not applied
+    /// either. `also` runs again when the command is decided again after a lost race.
+    pub(crate) fn execute_with<T, E: From<ExecuteError>>(
+        &self,
+        org_id: OrgId,
+        command: &Command,
+        now: DateTime<Utc>,
+        also: impl Fn(&mut DbConnection, &Decision) -> Result<T, E>,
+    ) -> Result<(Decision, T), E> {
+        let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
         for _ in 0..ATTEMPTS {
             let outcome = write_transaction(&mut conn, |conn| {
                 let decision = {
                     let view = TransactionView::new(conn, org_id);
-                    decide(&view, command, now, &mut RandomIds).map_err(Attempt::Failed)?
+                    decide(&view, command, now, &mut RandomIds)
+                        .map_err(|e| Attempt::Failed(e.into()))?
                 };
-                apply(conn, org_id, &decision, now)?;
-                Ok(decision)
+                apply(conn, org_id, &decision, now).map_err(Attempt::widen)?;
+                let extra = also(conn, &decision).map_err(Attempt::Failed)?;
+                Ok((decision, extra))
             });
             match outcome {
-                Ok(decision) => return Ok(decision),
+                Ok(done) => return Ok(done),
                 Err(Attempt::Failed(error)) => return Err(error),
                 Err(Attempt::Retry) => continue,
             }
         }
-        Err(PolicyError::Port(StoreError::Contention))
+        Err(PolicyError::Port(StoreError::Contention).into())
     }
 }

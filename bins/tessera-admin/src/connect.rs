@@ -1,0 +1,125 @@
+//! `tessera-admin connection set-mode` and `idp set`: the operator's side of the
+//! Connect walkthrough (C1, C2, W2, W3).
+
+use crate::cli::parse_workspace;
+use crate::output::print;
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+use std::path::PathBuf;
+use tessera_core::{Clock, ConnectionMode, WorkspaceName};
+use tessera_policy::Actor;
+use tessera_store::{IdpDetails, Store};
+
+/// `connection …` verbs.
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Start the walkthrough in a mode, or change it before going live (C1).
+    SetMode {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// jit (SAML only) or scim (SAML plus SCIM provisioning).
+        mode: Mode,
+    },
+}
+
+/// The connection modes (C1).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Mode {
+    /// SAML only; accounts are created at first login.
+    Jit,
+    /// SAML login plus SCIM provisioning.
+    Scim,
+}
+
+impl From<Mode> for ConnectionMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Jit => ConnectionMode::Jit,
+            Mode::Scim => ConnectionMode::Scim,
+        }
+    }
+}
+
+/// `idp …` verbs.
+#[derive(Debug, Subcommand)]
+pub enum IdpCommand {
+    /// Store the org's IdP: its metadata, or entity id + SSO URL + certificate.
+    Set(IdpSetArgs),
+}
+
+/// Arguments of `idp set`.
+#[derive(Debug, Args)]
+pub struct IdpSetArgs {
+    /// Workspace name.
+    #[arg(value_parser = parse_workspace)]
+    ws: WorkspaceName,
+    /// The IdP's SAML metadata XML file.
+    #[arg(long, conflicts_with_all = ["entity_id", "sso_url", "cert"], required_unless_present = "entity_id")]
+    metadata: Option<PathBuf>,
+    /// The IdP's entity id (Issuer).
+    #[arg(long, requires_all = ["sso_url", "cert"])]
+    entity_id: Option<String>,
+    /// The IdP's SSO URL (https, or http://localhost).
+    #[arg(long)]
+    sso_url: Option<String>,
+    /// The IdP's signing certificate, a PEM file.
+    #[arg(long)]
+    cert: Option<PathBuf>,
+}
+
+fn read(path: &PathBuf) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+pub fn connection(
+    store: &Store,
+    clock: &dyn Clock,
+    command: ConnectionCommand,
+    json: bool,
+) -> anyhow::Result<()> {
+    match command {
+        ConnectionCommand::SetMode { ws, mode } => {
+            let org = store.org(&ws)?;
+            let mode = ConnectionMode::from(mode);
+            store.set_connection_mode(org.id, mode, Actor::Operator, clock.now())?;
+            let walkthrough = store.walkthrough(org.id)?;
+            print(json, &walkthrough, || {
+                format!(
+                    "{ws}: connection mode {mode}; walkthrough at {}",
+                    walkthrough.step
+                )
+            })
+        }
+    }
+}
+
+pub fn idp(
+    store: &Store,
+    clock: &dyn Clock,
+    command: IdpCommand,
+    json: bool,
+) -> anyhow::Result<()> {
+    let IdpCommand::Set(args) = command;
+    let now = clock.now();
+    let details = match (&args.metadata, &args.entity_id, &args.sso_url, &args.cert) {
+        (Some(metadata), None, None, None) => IdpDetails::from_metadata(&read(metadata)?, now)?,
+        (None, Some(entity_id), Some(sso_url), Some(cert)) => {
+            IdpDetails::from_parts(entity_id, sso_url, &read(cert)?, now)?
+        }
+        _ => anyhow::bail!("give --metadata FILE, or --entity-id, --sso-url and --cert together"),
+    };
+    let org = store.org(&args.ws)?;
+    store.set_idp(org.id, &details, Actor::Operator, now)?;
+    let summary = details.summary();
+    print(json, &json!({ "idp": summary }), || {
+        format!(
+            "{}: IdP {} (SSO URL {}), {} signing certificate(s)",
+            args.ws,
+            summary.entity_id,
+            summary.sso_url,
+            summary.certificates.len()
+        )
+    })
+}
