@@ -37,6 +37,11 @@ pub struct Config {
     pub shutdown_timeout_secs: u64,
     /// Worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// PEM private key of the SAML service provider: signs AuthnRequests, decrypts
+    /// encrypted assertions, and its certificate is published in SP metadata.
+    pub sp_key_file: Option<PathBuf>,
+    /// PEM certificate matching `sp_key_file`.
+    pub sp_certificate_file: Option<PathBuf>,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -61,6 +66,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             shutdown_timeout_secs: crate::DEFAULT_SHUTDOWN.as_secs(),
             workers: None,
+            sp_key_file: None,
+            sp_certificate_file: None,
         }
     }
 }
@@ -133,6 +140,12 @@ impl Config {
             return Err(ConfigError::Value {
                 field: "workers",
                 problem: "must be at least 1".into(),
+            });
+        }
+        if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
+            return Err(ConfigError::Value {
+                field: "sp_key_file",
+                problem: "set both sp_key_file and sp_certificate_file, or neither".into(),
             });
         }
         tessera_store::Backend::of(self.database_url.expose()).map_err(|e| ConfigError::Value {

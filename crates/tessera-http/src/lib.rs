@@ -12,6 +12,7 @@ mod limits;
 mod login;
 mod metrics;
 mod routes;
+mod saml;
 mod scim;
 mod session;
 mod telemetry;
@@ -37,6 +38,8 @@ pub(crate) struct AppState {
     pub metrics: metrics::Metrics,
     pub clock: Arc<dyn Clock>,
     pub public_url: String,
+    /// The SAML SP's key pair, when configured.
+    pub sp_keys: Option<Arc<tessera_saml::SpKeyPair>>,
 }
 
 /// A bound server, ready to be awaited.
@@ -66,6 +69,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         metrics: metrics::Metrics::new().map_err(|e| StartError::Runtime(e.to_string()))?,
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
+        sp_keys: load_sp_keys(&config)?.map(Arc::new),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -74,6 +78,11 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .app_data(web::PayloadConfig::new(limit))
             .app_data(
                 web::JsonConfig::default()
+                    .limit(limit)
+                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+            )
+            .app_data(
+                web::FormConfig::default()
                     .limit(limit)
                     .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
             )
@@ -115,6 +124,20 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         server: server.run(),
         addr,
     })
+}
+
+/// The SAML SP key pair from `sp_key_file` and `sp_certificate_file`, if configured.
+fn load_sp_keys(config: &Config) -> Result<Option<tessera_saml::SpKeyPair>, StartError> {
+    let (Some(key), Some(certificate)) = (&config.sp_key_file, &config.sp_certificate_file) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| StartError::Runtime(format!("cannot read {}: {e}", path.display())))
+    };
+    tessera_saml::SpKeyPair::from_pem(&read(key)?, &read(certificate)?)
+        .map(Some)
+        .map_err(|e| StartError::Runtime(format!("SAML SP key pair: {e}")))
 }
 
 /// Headers every response carries: no sniffing, no framing, no referrer leaks, and a

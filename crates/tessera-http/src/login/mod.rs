@@ -7,6 +7,7 @@ mod page;
 mod password;
 mod token;
 
+pub(crate) use html::page;
 pub(crate) use token::me;
 
 use actix_web::web;

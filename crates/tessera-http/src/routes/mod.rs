@@ -11,5 +11,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(health::metrics))
         .configure(crate::api::configure)
         .configure(crate::scim::configure)
-        .configure(crate::login::configure);
+        .configure(crate::login::configure)
+        .configure(crate::saml::configure);
 }

@@ -7,6 +7,7 @@ mod api;
 mod connect;
 mod health;
 mod login;
+mod saml;
 mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;

@@ -1,0 +1,390 @@
+//! SAML login end to end against a real IdP: pysaml2 (fixtures/saml/idp.py), configured
+//! from our SP metadata, signs responses for IdP- and SP-initiated logins; the server
+//! runs the whole flow (AuthnRequest out, signed response in, session cookie, /app), on
+//! SQLite and PostgreSQL.
+
+use crate::support::{TestServer, t0};
+use reqwest::blocking::{Client, Response};
+use reqwest::redirect::Policy;
+use std::process::Command as Process;
+use tessera_core::{
+    ConnectionMode, Email, LoginMethod, OrgId, OrgKind, Role, Source, UserStatus, WorkspaceName,
+};
+use tessera_policy::{Actor as PolicyActor, Command};
+use tessera_store::testing::TestDatabase;
+use tessera_store::{Actor, IdpDetails, NewUser, Store, UserFilter};
+
+const IDP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/saml/idp.py");
+
+fn idp(args: &[&str]) -> String {
+    let output = Process::new("python3")
+        .args(["-W", "ignore", IDP])
+        .args(args)
+        .output()
+        .expect("python3 runs (just setup installs pysaml2 and xmlsec1)");
+    assert!(
+        output.status.success(),
+        "idp.py {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// An org connected in `mode` to the pysaml2 IdP through the real walkthrough, with an
+/// account admin who existed before (password login).
+fn connected(store: &Store, name: &str, mode: ConnectionMode) -> OrgId {
+    let ws = WorkspaceName::parse(name).unwrap();
+    let org = store
+        .create_org(&ws, OrgKind::Production, &Actor::operator(), t0())
+        .unwrap();
+    store
+        .set_sso_enabled(&ws, true, &Actor::operator(), t0())
+        .unwrap();
+    store
+        .create_user(
+            org.id,
+            &NewUser {
+                email: Email::parse(&format!("boss@{name}.example")).unwrap(),
+                given_name: None,
+                family_name: None,
+                status: UserStatus::Active,
+                role: Role::AccountAdmin,
+                login_method: LoginMethod::Password,
+                created_by: Source::Cli,
+            },
+            &Actor::operator(),
+            t0(),
+        )
+        .unwrap();
+    let by = PolicyActor::Operator;
+    store.set_connection_mode(org.id, mode, by, t0()).unwrap();
+    let sheet = store.export_mapping(org.id, by, t0()).unwrap();
+    store
+        .import_mapping(org.id, &sheet.file_name, &sheet.bytes, false, by, t0())
+        .unwrap();
+    let metadata = idp(&["metadata"]);
+    store
+        .set_idp(
+            org.id,
+            &IdpDetails::from_metadata(&metadata, t0()).unwrap(),
+            by,
+            t0(),
+        )
+        .unwrap();
+    if mode == ConnectionMode::Scim {
+        store.issue_connection_scim_token(org.id, by, t0()).unwrap();
+    }
+    store.complete_connection(org.id, by, t0()).unwrap();
+    org.id
+}
+
+struct Sso {
+    server: TestServer,
+    sp_metadata: tempfile::NamedTempFile,
+    http: Client,
+}
+
+impl Sso {
+    fn start(db: &TestDatabase, mode: ConnectionMode) -> (Self, OrgId) {
+        let server = TestServer::start_with(db, |c| c.demo_org = false);
+        let org = connected(&server.store, "acme", mode);
+        let http = Client::builder().redirect(Policy::none()).build().unwrap();
+        let xml = http
+            .get(server.url("/saml/acme/metadata"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let sp_metadata = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(sp_metadata.path(), xml).unwrap();
+        (
+            Self {
+                server,
+                sp_metadata,
+                http,
+            },
+            org,
+        )
+    }
+
+    fn sign(&self, name_id: &str, in_response_to: Option<&str>, extra: &[&str]) -> String {
+        let path = self.sp_metadata.path().to_str().unwrap().to_owned();
+        let now = t0().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut args = vec![
+            "sign",
+            "--sp-metadata",
+            &path,
+            "--name-id",
+            name_id,
+            "--now",
+            &now,
+        ];
+        if let Some(id) = in_response_to {
+            args.extend(["--in-response-to", id]);
+        }
+        args.extend_from_slice(extra);
+        idp(&args)
+    }
+
+    fn post(&self, response: &str, relay_state: Option<&str>) -> Response {
+        let mut form = vec![("SAMLResponse", response)];
+        if let Some(relay) = relay_state {
+            form.push(("RelayState", relay));
+        }
+        self.http
+            .post(self.server.url("/saml/acme/acs"))
+            .form(&form)
+            .send()
+            .unwrap()
+    }
+
+    /// Starts an SP-initiated login and returns the AuthnRequest's ID.
+    fn start_login(&self, relay_state: &str) -> String {
+        let response = self
+            .http
+            .get(self.server.url(&format!(
+                "/saml/acme/login?RelayState={}",
+                urlencode(relay_state)
+            )))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 302);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.starts_with("https://idp.example.org/sso?SAMLRequest="),
+            "{location}"
+        );
+        let encoded = location
+            .split("SAMLRequest=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap();
+        let decoded: String = form_urlencoded::parse(format!("x={encoded}").as_bytes())
+            .next()
+            .unwrap()
+            .1
+            .into_owned();
+        let xml = String::from_utf8(
+            tessera_saml::decode_redirect(&decoded, &Default::default()).unwrap(),
+        )
+        .unwrap();
+        let start = xml.find(" ID=\"").unwrap() + 5;
+        xml[start..start + xml[start..].find('"').unwrap()].to_owned()
+    }
+
+    fn app(&self, response: &Response) -> String {
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let app = self
+            .http
+            .get(self.server.url("/app"))
+            .header("cookie", cookie)
+            .send()
+            .unwrap();
+        assert_eq!(app.status(), 200);
+        app.text().unwrap()
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+fn refused(response: Response) -> String {
+    assert_eq!(response.status(), 403);
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "no session on a refusal"
+    );
+    response.text().unwrap()
+}
+
+// covers L1, U3
+#[test]
+fn l1_u3_an_idp_initiated_login_creates_the_jit_account_and_a_session() {
+    for db in TestDatabase::all() {
+        let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+        let response = sso.sign(
+            "new@acme.example",
+            None,
+            &["--attr", "firstName=Ada", "--attr", "lastName=Lovelace"],
+        );
+        let accepted = sso.post(&response, Some("/app?tab=teams"));
+        assert_eq!(
+            accepted.status(),
+            303,
+            "{:?}: {}",
+            db.backend,
+            accepted.text().unwrap_or_default()
+        );
+        assert_eq!(accepted.headers()["location"], "/app?tab=teams");
+        assert!(sso.app(&accepted).contains("new@acme.example"));
+        let user = sso
+            .server
+            .store
+            .user_by_email(org, &Email::parse("new@acme.example").unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (user.status, user.role, user.login_method),
+            (UserStatus::Active, Role::Viewer, LoginMethod::Sso)
+        );
+        assert_eq!(user.given_name.as_deref(), Some("Ada"));
+
+        // covers the replay check: the same response a second time is refused.
+        let replayed = refused(sso.post(&response, None));
+        assert!(replayed.contains("could not be accepted"), "{replayed}");
+        let audit = sso.server.store.audit(org, &Default::default()).unwrap();
+        assert!(
+            audit.iter().any(|e| e.action == "saml.login_refused"),
+            "{audit:?}"
+        );
+    }
+}
+
+// covers L2, L3
+#[test]
+fn l2_an_sp_initiated_login_comes_back_to_its_relay_state_once() {
+    for db in TestDatabase::all() {
+        let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+        let id = sso.start_login("/deals/42");
+        assert!(id.len() >= 3 + 32, "128 random bits: {id}");
+        let response = sso.sign("boss@acme.example", Some(&id), &[]);
+        let accepted = sso.post(&response, None);
+        assert_eq!(accepted.status(), 303, "{:?}", db.backend);
+        assert_eq!(accepted.headers()["location"], "/deals/42");
+        // L3: the admin who existed before SSO keeps their password login.
+        let boss = sso
+            .server
+            .store
+            .user_by_email(org, &Email::parse("boss@acme.example").unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(boss.login_method, LoginMethod::Password);
+        // The request id is consumed: a second response to it is refused.
+        refused(sso.post(&sso.sign("boss@acme.example", Some(&id), &[]), None));
+        // An id we never issued is refused.
+        refused(sso.post(
+            &sso.sign(
+                "boss@acme.example",
+                Some("id-00000000000000000000000000000000"),
+                &[],
+            ),
+            None,
+        ));
+    }
+}
+
+#[test]
+fn an_absolute_or_script_relay_state_is_never_followed() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, _) = Sso::start(&db, ConnectionMode::Jit);
+    for relay in [
+        "https://evil.example/",
+        "//evil.example",
+        "javascript:alert(1)",
+    ] {
+        let accepted = sso.post(&sso.sign("someone@acme.example", None, &[]), Some(relay));
+        assert_eq!(accepted.status(), 303);
+        assert_eq!(accepted.headers()["location"], "/app", "{relay}");
+    }
+}
+
+// covers U3
+#[test]
+fn u3_a_deactivated_jit_user_is_refused_with_a_clear_page() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+    assert_eq!(
+        sso.post(&sso.sign("gone@acme.example", None, &[]), None)
+            .status(),
+        303
+    );
+    let user = sso
+        .server
+        .store
+        .user_by_email(org, &Email::parse("gone@acme.example").unwrap())
+        .unwrap()
+        .unwrap();
+    sso.server
+        .store
+        .execute(
+            org,
+            &Command::DeactivateUser {
+                by: PolicyActor::Operator,
+                user: user.id,
+            },
+            t0(),
+        )
+        .unwrap();
+    let page = refused(sso.post(&sso.sign("gone@acme.example", None, &[]), None));
+    assert!(page.contains("deactivated"), "{page}");
+}
+
+// covers C1
+#[test]
+fn c1_in_scim_mode_an_unprovisioned_email_cannot_log_in() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start(&db, ConnectionMode::Scim);
+    let page = refused(sso.post(&sso.sign("stranger@acme.example", None, &[]), None));
+    assert!(page.contains("provisioned"), "{page}");
+    let users = sso.server.store.users(org, &UserFilter::default()).unwrap();
+    assert_eq!(users.len(), 1, "no account was created");
+}
+
+#[test]
+fn another_orgs_acs_refuses_this_idps_response_and_unknown_orgs_404() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, _) = Sso::start(&db, ConnectionMode::Jit);
+    // "other" uses the same IdP software but is connected to nothing: no session.
+    let other = WorkspaceName::parse("other").unwrap();
+    sso.server
+        .store
+        .create_org(&other, OrgKind::Production, &Actor::operator(), t0())
+        .unwrap();
+    let response = sso.sign("new@acme.example", None, &[]);
+    let wrong = sso
+        .http
+        .post(sso.server.url("/saml/other/acs"))
+        .form(&[("SAMLResponse", response.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), 409);
+    let missing = sso
+        .http
+        .post(sso.server.url("/saml/nosuch/acs"))
+        .form(&[("SAMLResponse", response.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        sso.http
+            .get(sso.server.url("/saml/nosuch/metadata"))
+            .send()
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[test]
+fn sp_metadata_names_our_entity_id_and_acs() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, _) = Sso::start(&db, ConnectionMode::Jit);
+    let xml = std::fs::read_to_string(sso.sp_metadata.path()).unwrap();
+    assert!(
+        xml.contains("entityID=\"http://127.0.0.1:8080/saml/acme/metadata\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("Location=\"http://127.0.0.1:8080/saml/acme/acs\""),
+        "{xml}"
+    );
+}

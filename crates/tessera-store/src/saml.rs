@@ -1,0 +1,170 @@
+//! What SAML logins need from the database: the org's IdP settings, outstanding
+//! AuthnRequest ids (SP-initiated login) and the assertion replay cache. Both caches are
+//! tables, so every server process sharing the database sees the same state.
+
+use crate::connection::write_transaction;
+use crate::orgs::{Actor, AuditWrite, append_audit};
+use crate::schema::{idp_connections, orgs, saml_replay_cache, saml_requests};
+use crate::time::to_db;
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use tessera_core::OrgId;
+
+/// An org's IdP connection as the ACS needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdpSettings {
+    /// The IdP's entity id (the Issuer its responses must carry).
+    pub entity_id: String,
+    /// Where AuthnRequests are sent.
+    pub sso_url: String,
+    /// The pinned signing certificates, DER, base64 (several during a rollover).
+    pub certificates: Vec<String>,
+    /// Per-org attribute-name overrides (JSON object).
+    pub attribute_overrides: serde_json::Value,
+    /// Whether unsolicited (IdP-initiated) responses are accepted (L1).
+    pub allow_idp_initiated: bool,
+    /// Whether SHA-1 signatures are accepted.
+    pub allow_sha1: bool,
+}
+
+impl Store {
+    /// The org's IdP settings, if an IdP was configured.
+    pub fn idp_settings(&self, org_id: OrgId) -> Result<Option<IdpSettings>> {
+        let row: Option<(String, String, String, String, bool, bool)> = idp_connections::table
+            .inner_join(orgs::table.on(orgs::id.eq(idp_connections::org_id)))
+            .filter(idp_connections::org_id.eq(org_id.to_string()))
+            .select((
+                idp_connections::entity_id,
+                idp_connections::sso_url,
+                idp_connections::certificates,
+                idp_connections::attribute_overrides,
+                orgs::allow_idp_initiated,
+                orgs::allow_sha1,
+            ))
+            .first(&mut *self.conn()?)
+            .optional()?;
+        let Some((entity_id, sso_url, certificates, overrides, allow_idp_initiated, allow_sha1)) =
+            row
+        else {
+            return Ok(None);
+        };
+        let certificates: Vec<String> = serde_json::from_str(&certificates)
+            .map_err(|e| StoreError::Database(DieselError::DeserializationError(Box::new(e))))?;
+        Ok(Some(IdpSettings {
+            entity_id,
+            sso_url,
+            certificates,
+            attribute_overrides: serde_json::from_str(&overrides)
+                .unwrap_or_else(|_| serde_json::json!({})),
+            allow_idp_initiated,
+            allow_sha1,
+        }))
+    }
+
+    /// Remembers an AuthnRequest id until `expires_at`, with the RelayState to return to.
+    pub fn save_saml_request(
+        &self,
+        org_id: OrgId,
+        id: &str,
+        relay_state: Option<&str>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        diesel::delete(saml_requests::table.filter(saml_requests::expires_at.le(to_db(now))))
+            .execute(&mut *conn)?;
+        diesel::insert_into(saml_requests::table)
+            .values((
+                saml_requests::id.eq(id),
+                saml_requests::org_id.eq(org_id.to_string()),
+                saml_requests::relay_state.eq(relay_state),
+                saml_requests::created_at.eq(to_db(now)),
+                saml_requests::expires_at.eq(to_db(expires_at)),
+            ))
+            .execute(&mut *conn)?;
+        Ok(())
+    }
+
+    /// Consumes an outstanding AuthnRequest id of the org: `Some(relay_state)` once,
+    /// `None` when unknown, of another org, expired or already answered.
+    pub fn take_saml_request(
+        &self,
+        org_id: OrgId,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Option<String>>> {
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| {
+            let found: Option<(Option<String>, NaiveDateTime)> = saml_requests::table
+                .filter(saml_requests::id.eq(id))
+                .filter(saml_requests::org_id.eq(org_id.to_string()))
+                .select((saml_requests::relay_state, saml_requests::expires_at))
+                .first(conn)
+                .optional()?;
+            let Some((relay_state, expires_at)) = found else {
+                return Ok(None);
+            };
+            let taken = diesel::delete(saml_requests::table.filter(saml_requests::id.eq(id)))
+                .execute(conn)?;
+            Ok((taken == 1 && expires_at > to_db(now)).then_some(relay_state))
+        })
+    }
+
+    /// Records an assertion id of the org until `expires_at`; `false` when it was
+    /// already recorded (a replay).
+    pub fn remember_assertion(
+        &self,
+        org_id: OrgId,
+        assertion_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut conn = self.conn()?;
+        diesel::delete(
+            saml_replay_cache::table.filter(saml_replay_cache::expires_at.le(to_db(now))),
+        )
+        .execute(&mut *conn)?;
+        let inserted = diesel::insert_into(saml_replay_cache::table)
+            .values((
+                saml_replay_cache::org_id.eq(org_id.to_string()),
+                saml_replay_cache::assertion_id.eq(assertion_id),
+                saml_replay_cache::expires_at.eq(to_db(expires_at)),
+            ))
+            .execute(&mut *conn);
+        match inserted {
+            Ok(_) => Ok(true),
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Writes one audit entry (S4) for an event outside the policy engine, e.g. a
+    /// refused SAML login or a SHA-1 signature accepted by the org's setting.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_event(
+        &self,
+        org_id: OrgId,
+        actor: &Actor,
+        action: &str,
+        target_kind: &str,
+        target_label: Option<String>,
+        details: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        append_audit(
+            &mut *self.conn()?,
+            AuditWrite {
+                org_id,
+                actor,
+                action,
+                target_kind,
+                target_id: None,
+                target_label,
+                details,
+            },
+            now,
+        )
+    }
+}
