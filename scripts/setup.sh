@@ -11,10 +11,13 @@ packages=(
   libssl-dev      # xmlsec's OpenSSL backend
   libpq-dev       # the PostgreSQL client library diesel links
   chromium        # the browser the admin pages' end-to-end test drives
+  xmlsec1         # signs responses for pysaml2, the IdP in the SAML end-to-end tests
 )
 
+# module:package pairs
 python_modules=(
-  openpyxl        # edits mapping sheets as an admin's spreadsheet program would
+  openpyxl:openpyxl  # edits mapping sheets as an admin's spreadsheet program would
+  saml2:pysaml2      # the real IdP that signs SAML responses in the end-to-end tests
 )
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -44,8 +47,8 @@ done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 missing=()
-for module in "${python_modules[@]}"; do
-  python3 -c "import $module" 2>/dev/null || missing+=("$module")
+for pair in "${python_modules[@]}"; do
+  python3 -c "import ${pair%%:*}" 2>/dev/null || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
