@@ -11,6 +11,7 @@ mod error;
 mod limits;
 mod login;
 mod metrics;
+mod pages;
 mod routes;
 mod saml;
 mod scim;

@@ -12,5 +12,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .configure(crate::api::configure)
         .configure(crate::scim::configure)
         .configure(crate::login::configure)
+        .configure(crate::pages::configure)
         .configure(crate::saml::configure);
 }
