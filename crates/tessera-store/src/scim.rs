@@ -197,7 +197,7 @@ impl Store {
             return Ok(None);
         };
         let mut members = if with_members {
-            members_of(&mut conn, std::slice::from_ref(&row.id))?
+            members_of(&mut conn, std::slice::from_ref(&row.id), base_url)?
         } else {
             HashMap::new()
         };
@@ -373,7 +373,7 @@ fn groups_json(
 ) -> Result<Vec<Value>> {
     let mut members = if with_members {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        members_of(conn, &ids)?
+        members_of(conn, &ids, base_url)?
     } else {
         HashMap::new()
     };
@@ -386,29 +386,28 @@ fn groups_json(
         .collect())
 }
 
-/// The SCIM-managed members of each team (`{value, display, type}`), by team id.
+/// The SCIM-managed members of each team (`{value, $ref, type}`, the sub-attributes
+/// RFC 7643 §8.7.1 defines), by team id.
 fn members_of(
     conn: &mut crate::DbConnection,
     team_ids: &[String],
+    base_url: &str,
 ) -> Result<HashMap<String, Vec<Value>>> {
     let mut by_team: HashMap<String, Vec<Value>> = HashMap::new();
     for chunk in team_ids.chunks(500) {
-        let rows: Vec<(String, Option<String>, String, Option<String>)> = memberships::table
+        let rows: Vec<(String, Option<String>)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::team_id.eq_any(chunk))
             .filter(users::scim_id.is_not_null())
             .order((memberships::team_id.asc(), users::scim_id.asc()))
-            .select((
-                memberships::team_id,
-                users::scim_id,
-                users::email,
-                users::display_name,
-            ))
+            .select((memberships::team_id, users::scim_id))
             .load(conn)?;
-        for (team_id, scim_id, email, display_name) in rows {
+        let users_url = format!("{}/Users", base_url.trim_end_matches('/'));
+        for (team_id, scim_id) in rows {
+            let scim_id = scim_id.unwrap_or_default();
             by_team.entry(team_id).or_default().push(json!({
                 "value": scim_id,
-                "display": display_name.unwrap_or(email),
+                "$ref": format!("{users_url}/{scim_id}"),
                 "type": "User",
             }));
         }
