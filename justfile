@@ -22,6 +22,7 @@ test: setup
     #!/usr/bin/env bash
     set -euo pipefail
     if scripts/ensure-postgres.sh; then export TESSERA_TEST_REQUIRE_POSTGRES=1; fi
+    if [ -x /usr/bin/chromium ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi  # the pages' Chromium test (tests/it/pages.rs)
     cargo test --workspace --all-targets
     cargo test --workspace --doc
 

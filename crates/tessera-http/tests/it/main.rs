@@ -6,6 +6,7 @@
 mod api;
 mod connect;
 mod health;
+mod pages;
 mod login;
 mod saml;
 mod scim_concurrency;

@@ -1,0 +1,219 @@
+//! The admin pages: account admins only, CSRF on forms, escaping, security headers;
+//! and the end-to-end walk in headless Chromium (when Chromium and the test's npm
+//! packages are installed).
+
+use crate::support::{TestServer, t0};
+use reqwest::blocking::Client;
+use std::path::Path;
+use tessera_core::{
+    Email, LoginMethod, OrgKind, Role, Source, UserStatus, WorkspaceName, hash_password,
+};
+use tessera_store::testing::TestDatabase;
+use tessera_store::{Actor, NewUser, Store};
+
+const OKTA: &str = include_str!("../../../../fixtures/saml/idp-metadata/okta.xml");
+const PASSWORD: &str = "correct horse battery staple";
+
+/// An enabled production org `acme` with an account admin and a viewer, both with a password.
+fn seed(store: &Store) {
+    let ws = WorkspaceName::parse("acme").unwrap();
+    let org = store
+        .create_org(&ws, OrgKind::Production, &Actor::operator(), t0())
+        .unwrap();
+    store
+        .set_sso_enabled(&ws, true, &Actor::operator(), t0())
+        .unwrap();
+    for (email, role) in [
+        ("admin@acme.example", Role::AccountAdmin),
+        ("viewer@acme.example", Role::Viewer),
+    ] {
+        let user = NewUser {
+            email: Email::parse(email).unwrap(),
+            given_name: None,
+            family_name: None,
+            status: UserStatus::Active,
+            role,
+            login_method: LoginMethod::Password,
+            created_by: Source::Cli,
+        };
+        let user = store
+            .create_user(org.id, &user, &Actor::operator(), t0())
+            .unwrap();
+        store
+            .set_password_hash(org.id, user.id, &hash_password(PASSWORD).unwrap(), t0())
+            .unwrap();
+    }
+}
+
+fn csrf_of(page: &str) -> String {
+    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+fn signed_in(server: &TestServer, email: &str) -> Client {
+    let client = Client::builder().cookie_store(true).build().unwrap();
+    let login = client
+        .get(server.url("/login"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let form = [
+        ("csrf", csrf_of(&login)),
+        ("ws", "acme".into()),
+        ("email", email.into()),
+        ("password", PASSWORD.into()),
+        ("next", "/app".into()),
+    ];
+    let response = client
+        .post(server.url("/login/password"))
+        .form(&form)
+        .send()
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    client
+}
+
+// covers C2, T4, T5
+#[test]
+fn pages_need_an_account_admin_a_csrf_token_and_escape_what_they_show() {
+    for db in TestDatabase::all() {
+        let server = TestServer::start_with(&db, |c| c.demo_org = false);
+        seed(&server.store);
+        assert_eq!(
+            Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .get(server.url("/admin/connect"))
+                .send()
+                .unwrap()
+                .status(),
+            303,
+            "to the login page"
+        );
+        let viewer = signed_in(&server, "viewer@acme.example");
+        assert_eq!(
+            viewer
+                .get(server.url("/admin/users"))
+                .send()
+                .unwrap()
+                .status(),
+            403
+        );
+
+        let admin = signed_in(&server, "admin@acme.example");
+        let page = admin.get(server.url("/admin/connect")).send().unwrap();
+        assert_eq!(page.status(), 200);
+        for header in [
+            "content-security-policy",
+            "x-frame-options",
+            "x-content-type-options",
+            "referrer-policy",
+        ] {
+            assert!(page.headers().contains_key(header), "{header}");
+        }
+        let forged = admin
+            .post(server.url("/admin/connect/mode"))
+            .form(&[("mode", "scim"), ("csrf", "forged")])
+            .send()
+            .unwrap();
+        assert_eq!(forged.status(), 403);
+        let org = server
+            .store
+            .org(&WorkspaceName::parse("acme").unwrap())
+            .unwrap();
+        assert_eq!(
+            server.store.walkthrough(org.id).unwrap().step.as_str(),
+            "not_started"
+        );
+
+        let token = csrf_of(&page.text().unwrap());
+        let started = admin
+            .post(server.url("/admin/connect/mode"))
+            .form(&[("mode", "scim"), ("csrf", token.as_str())])
+            .send()
+            .unwrap();
+        assert!(
+            started
+                .text()
+                .unwrap()
+                .contains("Download user-mapping-acme.xlsx")
+        );
+        let refused = admin
+            .post(server.url("/admin/connect/idp"))
+            .form(&[("metadata_xml", OKTA), ("csrf", token.as_str())])
+            .send()
+            .unwrap();
+        assert_eq!(refused.status(), 409);
+        assert!(
+            refused
+                .text()
+                .unwrap()
+                .contains("C2: upload the filled-in mapping sheet first")
+        );
+
+        let command = tessera_policy::Command::CreateTeam {
+            by: tessera_policy::Actor::Operator,
+            name: "<script>alert(1)</script>".into(),
+            description: String::new(),
+        };
+        server.store.execute(org.id, &command, t0()).unwrap();
+        let teams = admin
+            .get(server.url("/admin/teams"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            teams.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                && !teams.contains("<script>alert")
+        );
+        let guide = admin
+            .get(server.url("/admin/guides/entra"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(guide.contains("/saml/acme/acs") && guide.contains("objectId"));
+    }
+}
+
+// covers C1, C2, C3, M1, M2, M3, U8, T2, T4, T5
+#[test]
+fn an_account_admin_walks_the_scim_connect_flow_in_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let browser_dir = root.join("tests/browser");
+    if !Path::new("/usr/bin/chromium").exists()
+        || !browser_dir.join("node_modules/playwright-core").exists()
+    {
+        eprintln!(
+            "skipped: needs /usr/bin/chromium and `npm ci` in tests/browser (just setup, just test)"
+        );
+        return;
+    }
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| {
+        c.demo_org = false;
+        c.workers = Some(2);
+        c.body_limit_bytes = 1024 * 1024;
+    });
+    seed(&server.store);
+    let out = std::env::var("CARGO_TARGET_DIR")
+        .map_or_else(|_| root.join("target"), Into::into)
+        .join("browser-screenshots");
+    let status = std::process::Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("connect.test.mjs")
+        .arg(server.url(""))
+        .args(["acme", "admin@acme.example", PASSWORD])
+        .arg(root.join("fixtures/saml/idp-metadata/okta.xml"))
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the browser walk failed; screenshots in {}",
+        out.display()
+    );
+}
