@@ -45,6 +45,26 @@ pub enum UsersCommand {
         /// viewer, expert, team_admin or account_admin.
         role: Role,
     },
+    /// Print a one-time invitation link for a user (where no mailer sends the outbox):
+    /// password accounts set their password there (U7). Earlier links stop working.
+    InviteLink {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+        /// The public base URL people reach this server at.
+        #[arg(
+            long,
+            env = "TESSERA_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+        /// How many days the link works.
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
     /// Deactivate a user who is not managed by the IdP (U3, U5).
     Deactivate {
         /// Workspace name.
@@ -125,6 +145,24 @@ pub fn run(
                 clock.now(),
             )?;
             show(store, org.id, &email, json, "role set")
+        }
+        UsersCommand::InviteLink {
+            ws,
+            email,
+            public_url,
+            days,
+        } => {
+            let org = store.org(&ws)?;
+            let user = find_user(store, org.id, &email)?;
+            let ttl = chrono::Duration::days(days.clamp(1, 90));
+            let token = store.issue_invitation_link(org.id, user.id, ttl, clock.now())?;
+            let link = format!("{}/invite/{token}", public_url.trim_end_matches('/'));
+            print(json, &serde_json::json!({ "link": link }), || {
+                format!(
+                    "invitation link for {email} (shown once, valid {} days):\n{link}",
+                    ttl.num_days()
+                )
+            })
         }
         UsersCommand::Deactivate { ws, email } => {
             let org = store.org(&ws)?;

@@ -19,6 +19,7 @@ mod certificate;
 mod decrypt;
 mod error;
 mod idp_metadata;
+mod keygen;
 mod model;
 pub mod names;
 mod ports;
@@ -37,6 +38,7 @@ pub use binding::{decode_post, decode_redirect, encode_post, encode_redirect};
 pub use certificate::{Certificate, SpKeyPair};
 pub use error::{PortError, Result, SamlError};
 pub use idp_metadata::{Endpoint, IdpMetadata};
+pub use keygen::generate_sp_key_pair;
 pub use model::{Attribute, NameId};
 pub use ports::{
     MemoryReplayCache, MemoryRequestIdStore, OutstandingRequest, ReplayCache, RequestIdStore,

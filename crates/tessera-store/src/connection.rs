@@ -82,6 +82,12 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Postgresql(pg) = conn {
+            // diesel keeps prepared statements per connection; a generic plan made while
+            // a table was small keeps scanning it once it is large. Plan each execution.
+            pg.batch_execute("SET plan_cache_mode = force_custom_plan")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
         if let DbConnection::Sqlite(sqlite) = conn {
             // batch_execute runs every statement; sql_query would run only the first.
             sqlite

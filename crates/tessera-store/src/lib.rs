@@ -8,6 +8,7 @@
 mod connect;
 mod connection;
 mod error;
+mod invitations;
 mod orgs;
 mod policy;
 mod records;
@@ -15,6 +16,7 @@ mod saml;
 mod schema;
 mod scim;
 mod sessions;
+mod sp_keys;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -28,6 +30,7 @@ pub use connect::{
 };
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
+pub use invitations::OpenInvitation;
 pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};

@@ -149,6 +149,17 @@ diesel::table! {
         token_hash -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sp_keys (id) {
+        id -> Text,
+        private_key_pem -> Text,
+        certificate_pem -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -209,4 +220,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     mapping_exports,
     admin_tokens,
+    sp_keys,
 );

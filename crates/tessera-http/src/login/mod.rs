@@ -3,6 +3,7 @@
 
 mod app;
 mod html;
+mod invite;
 mod page;
 mod password;
 mod token;
@@ -19,5 +20,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login/password", web::post().to(password::submit))
         .route("/logout", web::post().to(password::logout))
         .route("/app", web::get().to(app::show))
-        .route("/auth/token", web::post().to(token::issue));
+        .route("/auth/token", web::post().to(token::issue))
+        .route("/invite/{token}", web::get().to(invite::show))
+        .route("/invite/{token}", web::post().to(invite::accept));
 }

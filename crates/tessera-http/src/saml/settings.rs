@@ -26,7 +26,7 @@ pub(crate) fn service_provider(
     ServiceProvider::for_workspace(
         &state.public_url,
         ws.clone(),
-        state.sp_keys.as_deref().cloned(),
+        Some(state.sp_keys.as_ref().clone()),
     )
     .map_err(|e| Unavailable::Internal(e.to_string()))
 }

@@ -502,3 +502,153 @@ fn the_admin_api_accepts_an_account_admins_session_for_their_org_only() {
         );
     }
 }
+
+// covers U7, U1
+#[test]
+fn u7_an_invited_person_sets_a_password_once_and_is_signed_in() {
+    for db in TestDatabase::all() {
+        let server = TestServer::start_with(&db, |c| c.demo_org = false);
+        let acme = org(&server.store, "acme");
+        let invited = server
+            .store
+            .execute(
+                acme,
+                &Command::InviteUser {
+                    by: tessera_policy::Actor::Operator,
+                    email: Email::parse("new@acme.example").unwrap(),
+                    role: Role::Viewer,
+                    given_name: None,
+                    family_name: None,
+                    channel: tessera_policy::InviteChannel::Email,
+                },
+                t0(),
+            )
+            .unwrap();
+        let Some(tessera_policy::Subject::User(id)) = invited.subject else {
+            panic!()
+        };
+        let token = server
+            .store
+            .issue_invitation_link(acme, id, chrono::Duration::days(7), t0())
+            .unwrap();
+        let client = browser();
+        let page = client
+            .get(server.url(&format!("/invite/{token}")))
+            .send()
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let body = page.text().unwrap();
+        assert!(
+            body.contains("new@acme.example") && body.contains("name=\"confirm\""),
+            "{body}"
+        );
+        let start = body.find("name=\"csrf\" value=\"").unwrap() + 19;
+        let csrf = body[start..start + body[start..].find('"').unwrap()].to_owned();
+        let url = server.url(&format!("/invite/{token}"));
+        let short = client
+            .post(&url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("password", "short"),
+                ("confirm", "short"),
+            ])
+            .send()
+            .unwrap();
+        assert_eq!(short.status(), 400);
+        assert!(short.text().unwrap().contains("at least 10 characters"));
+        let ok = client
+            .post(&url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ])
+            .send()
+            .unwrap();
+        assert_eq!(ok.status(), 303, "{:?}", db.backend);
+        assert!(
+            client
+                .get(server.url("/app"))
+                .send()
+                .unwrap()
+                .text()
+                .unwrap()
+                .contains("new@acme.example")
+        );
+        assert_eq!(
+            server.store.user(acme, id).unwrap().unwrap().status,
+            UserStatus::Active
+        );
+        let reused = client.get(&url).send().unwrap();
+        assert_eq!(reused.status(), 404, "a link works once");
+        assert_eq!(
+            sign_in(&browser(), &server, "acme", "new@acme.example", PASSWORD).status(),
+            303
+        );
+    }
+}
+
+#[test]
+fn an_expired_or_forged_invitation_link_is_refused() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| c.demo_org = false);
+    let acme = org(&server.store, "acme");
+    let id = user(
+        &server.store,
+        acme,
+        "ada@acme.example",
+        LoginMethod::Password,
+        Role::Viewer,
+    );
+    let old = server
+        .store
+        .issue_invitation_link(
+            acme,
+            id,
+            chrono::Duration::days(7),
+            t0() - chrono::Duration::days(8),
+        )
+        .unwrap();
+    let client = browser();
+    assert_eq!(
+        client
+            .get(server.url(&format!("/invite/{old}")))
+            .send()
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        client
+            .get(server.url("/invite/tsr_inv_forged"))
+            .send()
+            .unwrap()
+            .status(),
+        404
+    );
+    let first = server
+        .store
+        .issue_invitation_link(acme, id, chrono::Duration::days(7), t0())
+        .unwrap();
+    let second = server
+        .store
+        .issue_invitation_link(acme, id, chrono::Duration::days(7), t0())
+        .unwrap();
+    assert_eq!(
+        client
+            .get(server.url(&format!("/invite/{first}")))
+            .send()
+            .unwrap()
+            .status(),
+        404,
+        "a new link replaces the old"
+    );
+    assert_eq!(
+        client
+            .get(server.url(&format!("/invite/{second}")))
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
+}

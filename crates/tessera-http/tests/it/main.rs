@@ -6,8 +6,8 @@
 mod api;
 mod connect;
 mod health;
-mod pages;
 mod login;
+mod pages;
 mod saml;
 mod scim_concurrency;
 mod scim_entra_validator;

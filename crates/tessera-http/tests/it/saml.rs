@@ -388,3 +388,49 @@ fn sp_metadata_names_our_entity_id_and_acs() {
         "{xml}"
     );
 }
+
+#[test]
+fn sp_metadata_publishes_the_stored_certificate_and_encrypted_assertions_are_accepted() {
+    for db in TestDatabase::all() {
+        let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+        let xml = std::fs::read_to_string(sso.sp_metadata.path()).unwrap();
+        assert!(xml.contains("X509Certificate"), "{xml}");
+        // Encrypt for the certificate the server generated and published.
+        let (_, certificate) = sso
+            .server
+            .store
+            .sp_key_pair(t0(), || Err::<(String, String), ()>(()))
+            .unwrap()
+            .unwrap();
+        let sp_cert = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(sp_cert.path(), certificate).unwrap();
+        let sp_cert = sp_cert.path().to_str().unwrap().to_owned();
+        for cipher in ["aes256-cbc", "aes128-gcm"] {
+            let response = sso.sign(
+                "enc@acme.example",
+                None,
+                &["--encrypt", cipher, "--sp-cert", &sp_cert],
+            );
+            let accepted = sso.post(&response, None);
+            let status = accepted.status();
+            let audit = sso.server.store.audit(org, &Default::default()).unwrap();
+            assert_eq!(
+                status,
+                303,
+                "{cipher} {:?}: {:?}",
+                db.backend,
+                audit.first()
+            );
+        }
+        // A second server on the same database publishes the same certificate.
+        let again = TestServer::start_with(&db, |c| c.demo_org = false);
+        let other = sso
+            .http
+            .get(again.url("/saml/acme/metadata"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert_eq!(other, xml);
+    }
+}
