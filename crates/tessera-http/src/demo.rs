@@ -10,8 +10,13 @@ pub const DEMO_ORG: &str = "demo";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
 
 /// On an empty database, creates the demo org (production, SSO enabled) with an account
-/// admin, and returns it; on a database that has any org, does nothing.
-pub fn ensure_demo_org(store: &Store, clock: &dyn Clock) -> Result<Option<Org>, StartError> {
+/// admin, logs a one-time link (under `public_url`) where the admin sets a password,
+/// and returns the org with that link; on a database that has any org, does nothing.
+pub fn ensure_demo_org(
+    store: &Store,
+    clock: &dyn Clock,
+    public_url: &str,
+) -> Result<Option<(Org, String)>, StartError> {
     if store.has_orgs()? {
         return Ok(None);
     }
@@ -20,7 +25,7 @@ pub fn ensure_demo_org(store: &Store, clock: &dyn Clock) -> Result<Option<Org>, 
     let actor = Actor::system();
     let now = clock.now();
     let org = store.create_org(&name, OrgKind::Production, &actor, now)?;
-    store.create_user(
+    let admin = store.create_user(
         org.id,
         &NewUser {
             email,
@@ -35,10 +40,13 @@ pub fn ensure_demo_org(store: &Store, clock: &dyn Clock) -> Result<Option<Org>, 
         now,
     )?;
     let org = store.set_sso_enabled(&name, true, &actor, now)?;
+    let token = store.issue_invitation_link(org.id, admin.id, chrono::Duration::days(7), now)?;
+    let link = format!("{}/invite/{token}", public_url.trim_end_matches('/'));
     tracing::info!(
         org = DEMO_ORG,
         admin = DEMO_ADMIN_EMAIL,
-        "created the demo org"
+        %link,
+        "created the demo org; open the link to set the demo admin's password"
     );
-    Ok(Some(org))
+    Ok(Some((org, link)))
 }

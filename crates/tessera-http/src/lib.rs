@@ -63,7 +63,7 @@ impl Running {
 /// an actix/tokio runtime.
 pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Running, StartError> {
     if config.demo_org {
-        ensure_demo_org(&store, clock.as_ref())?;
+        ensure_demo_org(&store, clock.as_ref(), &config.public_url)?;
     }
     let sp_keys = Arc::new(sp_keys(&config, &store, clock.as_ref())?);
     let state = AppState {
