@@ -5,6 +5,7 @@
 //! bound server; `tessera-server`'s `main` and the integration tests both call it.
 
 mod api;
+mod blocking;
 mod config;
 mod demo;
 mod error;

@@ -2,6 +2,7 @@
 //! `tessera-admin api-token`, scoped to one org and one account admin; or, for the
 //! admin pages, the signed-in session of an account admin of the org.
 
+pub(crate) use crate::blocking::blocking;
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, web};
@@ -102,18 +103,4 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_owned())
         .filter(|t| !t.is_empty())
-}
-
-/// Runs blocking store work off the worker thread.
-pub(crate) async fn blocking<T, E>(
-    work: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    E: Into<ApiError> + Send + 'static,
-{
-    web::block(work)
-        .await
-        .map_err(|_| ApiError::Unavailable)?
-        .map_err(Into::into)
 }

@@ -15,9 +15,7 @@ pub(crate) async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let store = state.store.clone();
     let (org, user) = (signed_in.org.id, signed_in.user.id);
-    let teams = web::block(move || store.teams_of_user(org, user))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
+    let teams = crate::blocking::blocking(move || store.teams_of_user(org, user)).await?;
     let user = &signed_in.user;
     let markup = page(
         "Home",

@@ -130,7 +130,7 @@ pub(crate) async fn accept(
     };
     let store = state.store.clone();
     let now = state.clock.now();
-    let session = web::block(move || -> Result<Option<String>, ApiError> {
+    let session = crate::blocking::blocking(move || -> Result<Option<String>, ApiError> {
         let Some(accepted) = store.accept_invitation(&token, Some(&hash), now)? else {
             return Ok(None);
         };
@@ -144,8 +144,7 @@ pub(crate) async fn accept(
         store.record_login(accepted.org_id, accepted.user_id, now)?;
         Ok(Some(session))
     })
-    .await
-    .map_err(|_| ApiError::Unavailable)??;
+    .await?;
     Ok(match session {
         Some(session) => HttpResponse::SeeOther()
             .cookie(session_cookie(

@@ -103,9 +103,7 @@ pub(crate) async fn submit_email(
     };
     let store = state.store.clone();
     let (org_id, lookup) = (org.id, email.clone());
-    let route = web::block(move || store.login_route(org_id, &lookup))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
+    let route = crate::blocking::blocking(move || store.login_route(org_id, &lookup)).await?;
     let ws = org.name.to_string();
     let sso_url = format!(
         "/saml/{ws}/login?login_hint={}&RelayState={}",
@@ -159,9 +157,7 @@ async fn find_org(
         };
     }
     let email = email.clone();
-    let mut orgs = web::block(move || store.orgs_of_email(&email))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
+    let mut orgs = crate::blocking::blocking(move || store.orgs_of_email(&email)).await?;
     Ok(match orgs.len() {
         0 => Err("We could not find an account with this email."),
         1 => Ok(orgs.remove(0)),

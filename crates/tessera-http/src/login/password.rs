@@ -104,7 +104,7 @@ pub(crate) async fn submit(
     let store = state.store.clone();
     let now = state.clock.now();
     let password = form.password.clone();
-    let outcome = web::block(move || -> Result<Option<(String, bool)>, ApiError> {
+    let outcome = crate::blocking::blocking(move || -> Result<Option<(String, bool)>, ApiError> {
         let org = match store.org(&name) {
             Ok(org) => org,
             Err(tessera_store::StoreError::OrgNotFound { .. }) => return Ok(None),
@@ -128,8 +128,7 @@ pub(crate) async fn submit(
         store.record_login(org.id, user.id, now)?;
         Ok(Some((token, true)))
     })
-    .await
-    .map_err(|_| ApiError::Unavailable)??;
+    .await?;
     match outcome {
         Some((token, _)) => Ok(HttpResponse::SeeOther()
             .cookie(session_cookie(
@@ -153,9 +152,7 @@ pub(crate) async fn logout(
         let store = state.store.clone();
         let token = cookie.value().to_owned();
         let now = state.clock.now();
-        web::block(move || store.revoke_session(&token, now))
-            .await
-            .map_err(|_| ApiError::Unavailable)??;
+        crate::blocking::blocking(move || store.revoke_session(&token, now)).await?;
     }
     Ok(HttpResponse::SeeOther()
         .cookie(cleared_session_cookie(

@@ -40,17 +40,16 @@ pub(crate) async fn issue(
         Grant::Session => {
             let signed_in = signed_in(&req).await?;
             let (org, user) = (signed_in.org.id, signed_in.user.id);
-            let token = web::block(move || {
+            let token = crate::blocking::blocking(move || {
                 store.create_session(org, user, SessionKind::Refresh, REFRESH_TTL, now)
             })
-            .await
-            .map_err(|_| ApiError::Unavailable)??;
+            .await?;
             Ok(HttpResponse::Ok()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
                 .json(json!({ "refresh_token": token, "expires_in": REFRESH_TTL.num_seconds() })))
         }
         Grant::RefreshToken { refresh_token } => {
-            let token = web::block(move || -> Result<Option<String>, ApiError> {
+            let token = crate::blocking::blocking(move || -> Result<Option<String>, ApiError> {
                 let Some(owner) = store.resolve_session(
                     &refresh_token,
                     SessionKind::Refresh,
@@ -68,8 +67,7 @@ pub(crate) async fn issue(
                     now,
                 )?))
             })
-            .await
-            .map_err(|_| ApiError::Unavailable)??;
+            .await?;
             let token = token.ok_or(ApiError::Unauthorized)?;
             Ok(HttpResponse::Ok()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -99,16 +97,16 @@ pub(crate) async fn me(
         .ok_or(ApiError::Unauthorized)?;
     let store = state.store.clone();
     let now = state.clock.now();
-    let found = web::block(move || -> Result<Option<serde_json::Value>, ApiError> {
-        let Some(owner) = store.resolve_session(&token, SessionKind::Access, None, now)? else {
-            return Ok(None);
-        };
-        let org = store.org_by_id(owner.org_id)?;
-        let user = store.user(owner.org_id, owner.user_id)?;
-        Ok(user.map(|user| json!({ "workspace": org.name, "user": user })))
-    })
-    .await
-    .map_err(|_| ApiError::Unavailable)??;
+    let found =
+        crate::blocking::blocking(move || -> Result<Option<serde_json::Value>, ApiError> {
+            let Some(owner) = store.resolve_session(&token, SessionKind::Access, None, now)? else {
+                return Ok(None);
+            };
+            let org = store.org_by_id(owner.org_id)?;
+            let user = store.user(owner.org_id, owner.user_id)?;
+            Ok(user.map(|user| json!({ "workspace": org.name, "user": user })))
+        })
+        .await?;
     found
         .map(|body| HttpResponse::Ok().json(body))
         .ok_or(ApiError::Unauthorized)

@@ -58,8 +58,5 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let store = state.store.clone();
-    web::block(move || work(store))
-        .await
-        .map_err(|_| ApiError::Unavailable)?
-        .map_err(Into::into)
+    crate::blocking::blocking(move || work(store)).await
 }

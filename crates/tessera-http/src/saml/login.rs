@@ -40,34 +40,34 @@ pub(crate) async fn start(
         .map(str::to_owned);
     let now = state.clock.now();
     let inner = state.clone();
-    let url = web::block(move || -> Result<Result<String, Unavailable>, ApiError> {
-        let (org, idp) = match identity_provider(&inner, &ws) {
-            Ok(found) => found,
-            Err(unavailable) => return Ok(Err(unavailable)),
-        };
-        let sp = match service_provider(&inner, &ws) {
-            Ok(sp) => sp,
-            Err(unavailable) => return Ok(Err(unavailable)),
-        };
-        let request = AuthnRequest::new(&sp, &idp, now, REQUEST_LIFETIME);
-        inner.store.save_saml_request(
-            org.id,
-            request.id(),
-            relay_state.as_deref(),
-            now,
-            request.expires_at(),
-        )?;
-        let signing = if idp.sign_authn_requests {
-            sp.key_pair.as_ref()
-        } else {
-            None
-        };
-        Ok(request
-            .redirect_url(None, signing)
-            .map_err(|e| Unavailable::Internal(e.to_string())))
-    })
-    .await
-    .map_err(|_| ApiError::Unavailable)??;
+    let url =
+        crate::blocking::blocking(move || -> Result<Result<String, Unavailable>, ApiError> {
+            let (org, idp) = match identity_provider(&inner, &ws) {
+                Ok(found) => found,
+                Err(unavailable) => return Ok(Err(unavailable)),
+            };
+            let sp = match service_provider(&inner, &ws) {
+                Ok(sp) => sp,
+                Err(unavailable) => return Ok(Err(unavailable)),
+            };
+            let request = AuthnRequest::new(&sp, &idp, now, REQUEST_LIFETIME);
+            inner.store.save_saml_request(
+                org.id,
+                request.id(),
+                relay_state.as_deref(),
+                now,
+                request.expires_at(),
+            )?;
+            let signing = if idp.sign_authn_requests {
+                sp.key_pair.as_ref()
+            } else {
+                None
+            };
+            Ok(request
+                .redirect_url(None, signing)
+                .map_err(|e| Unavailable::Internal(e.to_string())))
+        })
+        .await?;
     Ok(match url {
         Ok(url) => HttpResponse::Found()
             .insert_header((header::LOCATION, url))

@@ -659,15 +659,33 @@ fn c4_connecting_the_idp_logs_nobody_out() {
     for db in TestDatabase::all() {
         let server = TestServer::start_with(&db, |c| c.demo_org = false);
         let acme = org(&server.store, "acme");
-        user(&server.store, acme, "ada@acme.example", LoginMethod::Password, Role::Viewer);
+        user(
+            &server.store,
+            acme,
+            "ada@acme.example",
+            LoginMethod::Password,
+            Role::Viewer,
+        );
         let client = browser();
         sign_in(&client, &server, "acme", "ada@acme.example", PASSWORD);
         assert_eq!(client.get(server.url("/app")).send().unwrap().status(), 200);
         server
             .store
-            .execute(acme, &Command::CompleteConnection { by: tessera_policy::Actor::Operator, mode: tessera_core::ConnectionMode::Jit }, t0())
+            .execute(
+                acme,
+                &Command::CompleteConnection {
+                    by: tessera_policy::Actor::Operator,
+                    mode: tessera_core::ConnectionMode::Jit,
+                },
+                t0(),
+            )
             .unwrap();
-        assert_eq!(client.get(server.url("/app")).send().unwrap().status(), 200, "{:?}", db.backend);
+        assert_eq!(
+            client.get(server.url("/app")).send().unwrap().status(),
+            200,
+            "{:?}",
+            db.backend
+        );
     }
 }
 
@@ -676,10 +694,20 @@ fn the_demo_admin_gets_a_link_to_set_a_password() {
     let db = TestDatabase::sqlite().unwrap();
     let store = db.open();
     let clock = tessera_core::FixedClock::new(t0());
-    let (org, link) = tessera_http::ensure_demo_org(&store, &clock, "http://127.0.0.1:8080/").unwrap().unwrap();
+    let (org, link) = tessera_http::ensure_demo_org(&store, &clock, "http://127.0.0.1:8080/")
+        .unwrap()
+        .unwrap();
     assert_eq!(org.name.as_str(), "demo");
-    assert!(link.starts_with("http://127.0.0.1:8080/invite/tsr_inv_"), "{link}");
-    assert!(tessera_http::ensure_demo_org(&store, &clock, "http://x").unwrap().is_none(), "only once");
+    assert!(
+        link.starts_with("http://127.0.0.1:8080/invite/tsr_inv_"),
+        "{link}"
+    );
+    assert!(
+        tessera_http::ensure_demo_org(&store, &clock, "http://x")
+            .unwrap()
+            .is_none(),
+        "only once"
+    );
     let server = TestServer::start(&db);
     let path = &link["http://127.0.0.1:8080".len()..];
     let page = browser().get(server.url(path)).send().unwrap();

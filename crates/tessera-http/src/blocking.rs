@@ -1,0 +1,18 @@
+//! Blocking work (the database, libxmlsec1) off the async worker threads.
+
+use crate::ApiError;
+use actix_web::web;
+
+/// Runs `work` on the blocking thread pool; a pool failure is answered as 503.
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    web::block(work)
+        .await
+        .map_err(|_| ApiError::Unavailable)?
+        .map_err(Into::into)
+}
