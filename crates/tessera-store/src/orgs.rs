@@ -301,7 +301,9 @@ impl Store {
     /// The org's teams: built-in ones first, then by name.
     pub fn teams(&self, org_id: OrgId) -> Result<Vec<Team>> {
         let mut conn = self.conn()?;
-        let rows: Vec<(String, String, String, Option<String>, bool, bool)> = teams::table
+        /// id, name, description, access settings, built-in kind, IdP-managed, duplicate.
+        type Row = (String, String, String, String, Option<String>, bool, bool);
+        let rows: Vec<Row> = teams::table
             .filter(teams::org_id.eq(org_id.to_string()))
             .order((
                 teams::built_in.is_null(),
@@ -313,6 +315,7 @@ impl Store {
                 teams::id,
                 teams::name,
                 teams::description,
+                teams::access_settings,
                 teams::built_in,
                 teams::idp_managed,
                 teams::duplicate,
@@ -320,7 +323,7 @@ impl Store {
             .load(&mut *conn)?;
         rows.into_iter()
             .map(
-                |(id, name, description, built_in, idp_managed, duplicate)| {
+                |(id, name, description, access, built_in, idp_managed, duplicate)| {
                     let members = memberships::table
                         .filter(memberships::team_id.eq(&id))
                         .count()
@@ -335,6 +338,8 @@ impl Store {
                         id: id.parse().map_err(corrupt("teams.id"))?,
                         name,
                         description,
+                        access_settings: serde_json::from_str(&access)
+                            .unwrap_or_else(|_| serde_json::json!({})),
                         kind,
                         duplicate,
                         members,

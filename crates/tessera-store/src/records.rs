@@ -71,6 +71,8 @@ pub struct Team {
     pub name: String,
     /// Free text shown in the app.
     pub description: String,
+    /// Access settings (JSON object), editable even for IdP teams (T4).
+    pub access_settings: serde_json::Value,
     /// Built-in, local or IdP-managed.
     pub kind: TeamKind,
     /// Flagged as sharing its name with a team of the other kind (T2).

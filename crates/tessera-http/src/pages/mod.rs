@@ -33,6 +33,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/teams/{team}/rename", web::post().to(teams::rename))
             .route("/teams/{team}/delete", web::post().to(teams::delete))
             .route("/teams/members", web::post().to(teams::add_member))
+            .route(
+                "/teams/members/remove",
+                web::post().to(teams::remove_member),
+            )
+            .route("/teams/{team}/edit", web::post().to(teams::edit))
             .route("/audit", web::get().to(audit::show)),
     );
 }

@@ -1,6 +1,7 @@
 //! Manage Teams (T2, T4, T5): IdP teams are marked and cannot be renamed, deleted or
-//! given members here (they show, disabled, in the member picker); duplicates are
-//! flagged.
+//! given members here (they show, disabled, in the member pickers), but their
+//! description and access settings can be edited; duplicates are flagged. A refusal
+//! comes back to this page with the rule's sentence.
 
 use super::layout::{csrf_field, page, respond, see_other};
 use super::{account_admin, blocking};
@@ -14,16 +15,24 @@ use tessera_core::{Email, TeamId};
 use tessera_policy::{Actor, Command};
 use tessera_store::TeamKind;
 
+/// `GET /admin/teams` query: the refusal of the last form, if any.
+#[derive(serde::Deserialize)]
+pub(crate) struct TeamsQuery {
+    error: Option<String>,
+}
+
 /// `GET /admin/teams`.
 pub(crate) async fn show(
     signed_in: SignedIn,
     csrf: Csrf,
     state: web::Data<AppState>,
+    query: web::Query<TeamsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     account_admin(&signed_in)?;
     let org = signed_in.org.id;
     let teams = blocking(&state, move |s| s.teams(org)).await?;
     let body = html! {
+        @if let Some(error) = &query.error { p.error role="alert" { (error) } }
         table id="teams" {
             tr { th { "Team" } th { "Members" } th { "Kind" } th { "Actions" } }
             @for team in &teams {
@@ -50,6 +59,17 @@ pub(crate) async fn show(
                                 button.secondary type="submit" { "Delete" }
                             }
                         }
+                        @if !matches!(team.kind, TeamKind::AllUsers | TeamKind::AccountAdmins) {
+                            details {
+                                summary { "Description and access" }
+                                form method="post" action={ "/admin/teams/" (team.id) "/edit" } {
+                                    (csrf_field(&csrf))
+                                    label { "Description" input type="text" name="description" value=(team.description); }
+                                    label { "Access settings (JSON object)" textarea name="access_settings" { (team.access_settings) } }
+                                    button.secondary type="submit" { "Save" }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -68,6 +88,22 @@ pub(crate) async fn show(
                 label for="email" { "User email" }
                 input type="text" id="email" name="email";
                 button type="submit" { "Add" }
+            }
+        }
+        section {
+            h2 { "Remove a member" }
+            form method="post" action="/admin/teams/members/remove" id="remove-member" {
+                (csrf_field(&csrf))
+                label for="remove-team" { "Team" }
+                select id="remove-team" name="team" {
+                    @for team in &teams {
+                        @let fixed = team.kind != TeamKind::Local;
+                        option value=(team.id) disabled[fixed] { (team.name) @if team.kind == TeamKind::IdpManaged { " (IdP-managed)" } }
+                    }
+                }
+                label for="remove-email" { "User email" }
+                input type="text" id="remove-email" name="email";
+                button.secondary type="submit" { "Remove" }
             }
         }
     };
@@ -107,8 +143,21 @@ async fn run(
     command: Command,
 ) -> Result<HttpResponse, ApiError> {
     let (org, now) = (signed_in.org.id, state.clock.now());
-    blocking(state, move |s| s.execute(org, &command, now)).await?;
-    Ok(see_other("/admin/teams"))
+    match blocking(state, move |s| s.execute(org, &command, now)).await {
+        Ok(_) => Ok(see_other("/admin/teams")),
+        Err(ApiError::Policy(refusal))
+            if !matches!(refusal, tessera_policy::PolicyError::Port(_)) =>
+        {
+            Ok(back_with(&refusal.to_string()))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Back to the teams page, showing `message`.
+fn back_with(message: &str) -> HttpResponse {
+    let query: String = form_urlencoded::byte_serialize(message.as_bytes()).collect();
+    see_other(&format!("/admin/teams?error={query}"))
 }
 
 /// `POST /admin/teams/{team}/rename` (T4).
@@ -139,35 +188,101 @@ pub(crate) async fn delete(
     run(&state, &signed_in, Command::DeleteTeam { by, team }).await
 }
 
-/// `POST /admin/teams/members` (T5: refused for IdP teams).
+/// `POST /admin/teams/{team}/edit`: description and access settings (T4 allows both
+/// for IdP teams).
+pub(crate) async fn edit(
+    req: HttpRequest,
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let fields = form(&body);
+    let team = guard(&req, &signed_in, &fields, &path)?;
+    let access_settings = match fields.get("access_settings").map(|v| v.trim()) {
+        None | Some("") => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) if value.is_object() => Some(value),
+            _ => {
+                return Ok(back_with(
+                    "Access settings must be a JSON object, e.g. {\"content\": \"all\"}.",
+                ));
+            }
+        },
+    };
+    let command = Command::EditTeam {
+        by: Actor::User(signed_in.user.id),
+        team,
+        description: fields.get("description").cloned(),
+        access_settings,
+    };
+    run(&state, &signed_in, command).await
+}
+
+/// The team and user a member form names.
+async fn member_form(
+    req: &HttpRequest,
+    signed_in: &SignedIn,
+    state: &web::Data<AppState>,
+    body: &[u8],
+) -> Result<Result<(TeamId, tessera_core::UserId), HttpResponse>, ApiError> {
+    let fields = form(body);
+    let team = guard(
+        req,
+        signed_in,
+        &fields,
+        fields.get("team").map(String::as_str).unwrap_or_default(),
+    )?;
+    let Ok(email) = Email::parse(fields.get("email").map(String::as_str).unwrap_or_default())
+    else {
+        return Ok(Err(back_with(
+            "Enter the email of a user of this workspace.",
+        )));
+    };
+    let org = signed_in.org.id;
+    match blocking(state, move |s| s.user_by_email(org, &email)).await? {
+        Some(user) => Ok(Ok((team, user.id))),
+        None => Ok(Err(back_with("No user of this workspace has that email."))),
+    }
+}
+
+/// `POST /admin/teams/members/remove` (T5: refused for IdP teams).
+pub(crate) async fn remove_member(
+    req: HttpRequest,
+    signed_in: SignedIn,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (team, user) = match member_form(&req, &signed_in, &state, &body).await? {
+        Ok(found) => found,
+        Err(back) => return Ok(back),
+    };
+    let by = Actor::User(signed_in.user.id);
+    run(
+        &state,
+        &signed_in,
+        Command::RemoveTeamMember { by, team, user },
+    )
+    .await
+}
+
+/// `POST /admin/teams/members` (T5: refused for IdP teams; reactivates a deactivated
+/// JIT user, U4).
 pub(crate) async fn add_member(
     req: HttpRequest,
     signed_in: SignedIn,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
-    let team = guard(
-        &req,
-        &signed_in,
-        &fields,
-        fields.get("team").map(String::as_str).unwrap_or_default(),
-    )?;
-    let email = Email::parse(fields.get("email").map(String::as_str).unwrap_or_default())
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let org = signed_in.org.id;
-    let user = blocking(&state, move |s| s.user_by_email(org, &email))
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no user has this email".into()))?;
+    let (team, user) = match member_form(&req, &signed_in, &state, &body).await? {
+        Ok(found) => found,
+        Err(back) => return Ok(back),
+    };
     let by = Actor::User(signed_in.user.id);
     run(
         &state,
         &signed_in,
-        Command::AddTeamMember {
-            by,
-            team,
-            user: user.id,
-        },
+        Command::AddTeamMember { by, team, user },
     )
     .await
 }

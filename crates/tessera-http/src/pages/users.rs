@@ -11,13 +11,17 @@ use serde::Deserialize;
 use tessera_core::UserStatus;
 use tessera_store::UserFilter;
 
-/// The filter of the users page.
+/// The filter and page of the users page.
 #[derive(Deserialize)]
 pub(crate) struct UsersQuery {
     status: Option<String>,
+    page: Option<i64>,
 }
 
-/// `GET /admin/users?status=pending|active|deactivated`.
+/// Users per page.
+const PAGE_SIZE: i64 = 200;
+
+/// `GET /admin/users?status=pending|active|deactivated&page=N`.
 pub(crate) async fn show(
     signed_in: SignedIn,
     csrf: Csrf,
@@ -32,14 +36,19 @@ pub(crate) async fn show(
         ),
         None => None,
     };
+    let page_number = query.page.unwrap_or(1).max(1);
+    // One more than a page tells whether a next page exists.
     let filter = UserFilter {
         status,
         idp_connected: None,
-        offset: 0,
-        limit: 1000,
+        offset: (page_number - 1).saturating_mul(PAGE_SIZE),
+        limit: PAGE_SIZE + 1,
     };
     let org = signed_in.org.id;
-    let users = blocking(&state, move |s| s.users(org, &filter)).await?;
+    let mut users = blocking(&state, move |s| s.users(org, &filter)).await?;
+    let has_next = users.len() as i64 > PAGE_SIZE;
+    users.truncate(PAGE_SIZE as usize);
+    let status_param = status.map(|s| s.to_string()).unwrap_or_default();
     let body = html! {
         form method="get" action="/admin/users" {
             label for="status" { "Status" }
@@ -64,6 +73,15 @@ pub(crate) async fn show(
                         @else if user.idp_connected { span.badge.idp title="Linked to the IdP" { "IdP" } }
                     }
                 }
+            }
+        }
+        p.pager {
+            @if page_number > 1 {
+                a href={ "/admin/users?status=" (status_param) "&page=" (page_number - 1) } { "← Previous" } " "
+            }
+            "Page " (page_number)
+            @if has_next {
+                " " a href={ "/admin/users?status=" (status_param) "&page=" (page_number + 1) } { "Next →" }
             }
         }
     };

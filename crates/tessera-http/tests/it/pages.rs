@@ -217,3 +217,169 @@ fn an_account_admin_walks_the_scim_connect_flow_in_chromium() {
         out.display()
     );
 }
+
+// covers T4, T5, T6
+#[test]
+fn the_teams_page_edits_idp_team_descriptions_removes_local_members_and_shows_refusals() {
+    for db in TestDatabase::all() {
+        let server = TestServer::start_with(&db, |c| c.demo_org = false);
+        seed(&server.store);
+        let org = server
+            .store
+            .org(&WorkspaceName::parse("acme").unwrap())
+            .unwrap()
+            .id;
+        let eng = server
+            .store
+            .execute(
+                org,
+                &tessera_policy::Command::ScimCreateGroup(tessera_policy::ProvisionedGroup {
+                    display_name: "Engineering".into(),
+                    external_id: None,
+                    members: vec![],
+                }),
+                t0(),
+            )
+            .unwrap();
+        let Some(tessera_policy::Subject::Team(eng)) = eng.subject else {
+            panic!()
+        };
+        let admin = signed_in(&server, "admin@acme.example");
+        let page = admin
+            .get(server.url("/admin/teams"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let csrf = csrf_of(&page);
+
+        // T4: an IdP team's description and access settings are editable here.
+        let edited = admin
+            .post(server.url(&format!("/admin/teams/{eng}/edit")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("description", "Builds it"),
+                ("access_settings", r#"{"content":"all"}"#),
+            ])
+            .send()
+            .unwrap();
+        assert!(edited.status().is_success());
+        let team = server
+            .store
+            .teams(org)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.id == eng)
+            .unwrap();
+        assert_eq!(team.description, "Builds it");
+        assert_eq!(team.access_settings["content"], "all");
+
+        // T4: renaming it is refused, and the page says why.
+        let refused = admin
+            .post(server.url(&format!("/admin/teams/{eng}/rename")))
+            .form(&[("csrf", csrf.as_str()), ("name", "Eng")])
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            refused.contains("T4: an IdP-managed team cannot be renamed"),
+            "{refused}"
+        );
+
+        // T6, T5: a local team's member can be added and removed here.
+        server
+            .store
+            .execute(
+                org,
+                &tessera_policy::Command::CreateTeam {
+                    by: tessera_policy::Actor::Operator,
+                    name: "Support".into(),
+                    description: String::new(),
+                },
+                t0(),
+            )
+            .unwrap();
+        let support = server
+            .store
+            .teams(org)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Support")
+            .unwrap()
+            .id;
+        let support_id = support.to_string();
+        let member = [
+            ("csrf", csrf.as_str()),
+            ("team", support_id.as_str()),
+            ("email", "viewer@acme.example"),
+        ];
+        assert!(
+            admin
+                .post(server.url("/admin/teams/members"))
+                .form(&member)
+                .send()
+                .unwrap()
+                .status()
+                .is_success()
+        );
+        let count = |store: &Store| {
+            store
+                .teams(org)
+                .unwrap()
+                .into_iter()
+                .find(|t| t.id == support)
+                .unwrap()
+                .members
+        };
+        assert_eq!(count(&server.store), 1);
+        assert!(
+            admin
+                .post(server.url("/admin/teams/members/remove"))
+                .form(&member)
+                .send()
+                .unwrap()
+                .status()
+                .is_success()
+        );
+        assert_eq!(count(&server.store), 0, "{:?}", db.backend);
+        let bad_json = admin
+            .post(server.url(&format!("/admin/teams/{eng}/edit")))
+            .form(&[("csrf", csrf.as_str()), ("access_settings", "[1,2]")])
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(bad_json.contains("must be a JSON object"), "{bad_json}");
+    }
+}
+
+// covers U8
+#[test]
+fn the_users_page_pages_through_large_orgs() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| c.demo_org = false);
+    seed(&server.store);
+    let org = server.store.org(&WorkspaceName::parse("acme").unwrap()).unwrap().id;
+    for n in 0..205 {
+        let user = NewUser {
+            email: Email::parse(&format!("user{n:03}@acme.example")).unwrap(),
+            given_name: None,
+            family_name: None,
+            status: UserStatus::Pending,
+            role: Role::Viewer,
+            login_method: LoginMethod::Password,
+            created_by: Source::Cli,
+        };
+        server.store.create_user(org, &user, &Actor::operator(), t0()).unwrap();
+    }
+    let admin = signed_in(&server, "admin@acme.example");
+    let first = admin.get(server.url("/admin/users")).send().unwrap().text().unwrap();
+    assert_eq!(first.matches("<tr data-email").count(), 200);
+    assert!(first.contains("page=2") && !first.contains("Previous"));
+    let second = admin.get(server.url("/admin/users?page=2")).send().unwrap().text().unwrap();
+    assert_eq!(second.matches("<tr data-email").count(), 7);
+    assert!(second.contains("Previous") && !second.contains("Next"));
+    let pending = admin.get(server.url("/admin/users?status=pending&page=2")).send().unwrap().text().unwrap();
+    assert_eq!(pending.matches("<tr data-email").count(), 5);
+}
