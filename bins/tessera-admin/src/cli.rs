@@ -72,6 +72,8 @@ pub enum OrgCommand {
     EnableSso(OrgName),
     /// Take the SSO/SCIM option away again (rule W3).
     DisableSso(OrgName),
+    /// Change SAML options: IdP-initiated login (L1), SHA-1, attribute names.
+    SamlOptions(crate::org::SamlOptionsArgs),
 }
 
 /// Arguments of `org create`.

@@ -59,6 +59,11 @@ pub fn run(
             let org = store.set_sso_enabled(&args.name, true, &operator, clock.now())?;
             show(store, org, json)
         }
+        OrgCommand::SamlOptions(args) => {
+            let org = store.org(&args.ws)?;
+            store.set_saml_options(org.id, &args.options(), &operator, clock.now())?;
+            show(store, store.org(&args.ws)?, json)
+        }
         OrgCommand::DisableSso(args) => {
             let org = store.set_sso_enabled(&args.name, false, &operator, clock.now())?;
             show(store, org, json)
@@ -72,7 +77,7 @@ fn show(store: &Store, org: Org, json: bool) -> anyhow::Result<()> {
     print(json, &details, || {
         let org = &details.org;
         let mut text = format!(
-            "org {} ({})\n  id: {}\n  sso: {}\n  connection: {}\n  walkthrough: {}\n  teams:",
+            "org {} ({})\n  id: {}\n  sso: {}\n  connection: {}\n  walkthrough: {}\n  idp-initiated login: {}\n  sha-1 accepted: {}\n  teams:",
             org.name,
             org.kind,
             org.id,
@@ -83,10 +88,61 @@ fn show(store: &Store, org: Org, json: bool) -> anyhow::Result<()> {
             },
             org.connection_mode.map_or("not chosen", |m| m.as_str()),
             org.walkthrough_step,
+            if org.allow_idp_initiated {
+                "allowed"
+            } else {
+                "refused"
+            },
+            if org.allow_sha1 { "yes" } else { "no" },
         );
         for team in &details.teams {
             let _ = write!(text, "\n    {} ({} members)", team.name, team.members);
         }
         text
     })
+}
+
+/// Arguments of `org saml-options`.
+#[derive(Debug, clap::Args)]
+pub struct SamlOptionsArgs {
+    /// Workspace name.
+    #[arg(value_parser = crate::cli::parse_workspace)]
+    ws: tessera_core::WorkspaceName,
+    /// Accept unsolicited (IdP-initiated) responses (on by default, L1).
+    #[arg(long)]
+    allow_idp_initiated: Option<bool>,
+    /// Accept SHA-1 signatures (off by default; logged as a warning).
+    #[arg(long)]
+    allow_sha1: Option<bool>,
+    /// Attribute carrying the email, tried before the IdP presets (repeatable).
+    #[arg(long = "email-attribute")]
+    email: Vec<String>,
+    /// Attribute carrying the first name (repeatable).
+    #[arg(long = "first-name-attribute")]
+    first_name: Vec<String>,
+    /// Attribute carrying the last name (repeatable).
+    #[arg(long = "last-name-attribute")]
+    last_name: Vec<String>,
+    /// Attribute carrying the groups (repeatable).
+    #[arg(long = "groups-attribute")]
+    groups: Vec<String>,
+}
+
+impl SamlOptionsArgs {
+    fn options(&self) -> tessera_store::SamlOptions {
+        let names = [&self.email, &self.first_name, &self.last_name, &self.groups];
+        let overrides = names.iter().any(|list| !list.is_empty()).then(|| {
+            serde_json::json!({
+                "email": self.email,
+                "first_name": self.first_name,
+                "last_name": self.last_name,
+                "groups": self.groups,
+            })
+        });
+        tessera_store::SamlOptions {
+            allow_idp_initiated: self.allow_idp_initiated,
+            allow_sha1: self.allow_sha1,
+            attribute_overrides: overrides,
+        }
+    }
 }

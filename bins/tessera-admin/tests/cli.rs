@@ -413,3 +413,43 @@ fn tokens_audit_and_sync() {
         );
     }
 }
+
+// covers L1
+#[test]
+fn org_saml_options_switch_idp_initiated_login_and_sha1() {
+    let db = TestDatabase::sqlite().unwrap();
+    admin(&db.url, &["org", "create", "acme"]);
+    let shown = json(&admin(
+        &db.url,
+        &[
+            "org",
+            "saml-options",
+            "acme",
+            "--allow-idp-initiated",
+            "false",
+            "--allow-sha1",
+            "true",
+            "--json",
+        ],
+    ));
+    assert_eq!(shown["allow_idp_initiated"], false);
+    assert_eq!(shown["allow_sha1"], true);
+    let no_idp = admin(
+        &db.url,
+        &["org", "saml-options", "acme", "--email-attribute", "mail"],
+    );
+    assert!(!no_idp.status.success());
+    assert!(
+        stderr(&no_idp).contains("no IdP configured"),
+        "{}",
+        stderr(&no_idp)
+    );
+    let audit = json(&admin(&db.url, &["audit", "acme", "--json"]));
+    assert_eq!(audit[0]["action"], "org.saml_options_changed");
+    assert!(
+        audit[0]["details"]["warning"]
+            .as_str()
+            .unwrap()
+            .contains("SHA-1")
+    );
+}

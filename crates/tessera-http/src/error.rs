@@ -174,9 +174,9 @@ fn store_status(error: &StoreError) -> (StatusCode, String) {
             (StatusCode::NOT_FOUND, error.to_string())
         }
         StoreError::NotAccountAdmin { .. } => (StatusCode::FORBIDDEN, error.to_string()),
-        StoreError::OrgExists { .. } | StoreError::UserExists { .. } => {
-            (StatusCode::CONFLICT, error.to_string())
-        }
+        StoreError::OrgExists { .. }
+        | StoreError::UserExists { .. }
+        | StoreError::NoIdpConnection => (StatusCode::CONFLICT, error.to_string()),
         StoreError::Contention => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
         StoreError::Connect(_) => (
             StatusCode::SERVICE_UNAVAILABLE,

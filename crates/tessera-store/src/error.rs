@@ -47,6 +47,9 @@ pub enum StoreError {
         /// The email.
         email: String,
     },
+    /// The org has no IdP connection yet.
+    #[error("this org has no IdP configured yet; set it first (tessera-admin idp set)")]
+    NoIdpConnection,
     /// A stored value does not parse: the database was edited by hand or is newer than us.
     #[error("stored {what} is invalid: {source}")]
     Corrupt {

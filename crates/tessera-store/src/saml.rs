@@ -140,6 +140,69 @@ impl Store {
         }
     }
 
+    /// Changes the org's SAML options (IdP-initiated login, SHA-1, attribute names) and
+    /// records the change; allowing SHA-1 is logged as a warning. Attribute overrides
+    /// need a configured IdP.
+    pub fn set_saml_options(
+        &self,
+        org_id: OrgId,
+        options: &SamlOptions,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| {
+            if let Some(allow) = options.allow_idp_initiated {
+                diesel::update(orgs::table.filter(orgs::id.eq(org_id.to_string())))
+                    .set((
+                        orgs::allow_idp_initiated.eq(allow),
+                        orgs::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+            }
+            if let Some(allow) = options.allow_sha1 {
+                diesel::update(orgs::table.filter(orgs::id.eq(org_id.to_string())))
+                    .set((orgs::allow_sha1.eq(allow), orgs::updated_at.eq(to_db(now))))
+                    .execute(conn)?;
+            }
+            if let Some(overrides) = &options.attribute_overrides {
+                let updated = diesel::update(
+                    idp_connections::table.filter(idp_connections::org_id.eq(org_id.to_string())),
+                )
+                .set((
+                    idp_connections::attribute_overrides.eq(overrides.to_string()),
+                    idp_connections::updated_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+                if updated == 0 {
+                    return Err(StoreError::NoIdpConnection);
+                }
+            }
+            let mut details = serde_json::json!({
+                "allow_idp_initiated": options.allow_idp_initiated,
+                "allow_sha1": options.allow_sha1,
+                "attribute_overrides": options.attribute_overrides,
+            });
+            if options.allow_sha1 == Some(true) {
+                details["warning"] =
+                    "SHA-1 signatures are now accepted from this org's IdP; SHA-1 is broken".into();
+            }
+            append_audit(
+                conn,
+                AuditWrite {
+                    org_id,
+                    actor,
+                    action: "org.saml_options_changed",
+                    target_kind: "org",
+                    target_id: Some(org_id.to_string()),
+                    target_label: None,
+                    details,
+                },
+                now,
+            )
+        })
+    }
+
     /// Writes one audit entry (S4) for an event outside the policy engine, e.g. a
     /// refused SAML login or a SHA-1 signature accepted by the org's setting.
     #[allow(clippy::too_many_arguments)]
@@ -167,4 +230,15 @@ impl Store {
             now,
         )
     }
+}
+
+/// A change of an org's SAML options; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SamlOptions {
+    /// Accept unsolicited (IdP-initiated) responses (L1; on by default).
+    pub allow_idp_initiated: Option<bool>,
+    /// Accept SHA-1 signatures (off by default).
+    pub allow_sha1: Option<bool>,
+    /// Attribute names to try first, e.g. `{"email": ["mail"], "groups": ["memberOf"]}`.
+    pub attribute_overrides: Option<serde_json::Value>,
 }

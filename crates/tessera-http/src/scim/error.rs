@@ -97,6 +97,7 @@ fn store_status(error: &StoreError) -> (u16, Option<ScimType>, String) {
         | StoreError::OrgExists { .. }
         | StoreError::UserExists { .. }
         | StoreError::NotAccountAdmin { .. }
+        | StoreError::NoIdpConnection
         | StoreError::UnsupportedUrl { .. }
         | StoreError::Migration(_)
         | StoreError::Corrupt { .. }

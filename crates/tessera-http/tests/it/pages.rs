@@ -360,7 +360,11 @@ fn the_users_page_pages_through_large_orgs() {
     let db = TestDatabase::sqlite().unwrap();
     let server = TestServer::start_with(&db, |c| c.demo_org = false);
     seed(&server.store);
-    let org = server.store.org(&WorkspaceName::parse("acme").unwrap()).unwrap().id;
+    let org = server
+        .store
+        .org(&WorkspaceName::parse("acme").unwrap())
+        .unwrap()
+        .id;
     for n in 0..205 {
         let user = NewUser {
             email: Email::parse(&format!("user{n:03}@acme.example")).unwrap(),
@@ -371,15 +375,33 @@ fn the_users_page_pages_through_large_orgs() {
             login_method: LoginMethod::Password,
             created_by: Source::Cli,
         };
-        server.store.create_user(org, &user, &Actor::operator(), t0()).unwrap();
+        server
+            .store
+            .create_user(org, &user, &Actor::operator(), t0())
+            .unwrap();
     }
     let admin = signed_in(&server, "admin@acme.example");
-    let first = admin.get(server.url("/admin/users")).send().unwrap().text().unwrap();
+    let first = admin
+        .get(server.url("/admin/users"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(first.matches("<tr data-email").count(), 200);
     assert!(first.contains("page=2") && !first.contains("Previous"));
-    let second = admin.get(server.url("/admin/users?page=2")).send().unwrap().text().unwrap();
+    let second = admin
+        .get(server.url("/admin/users?page=2"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(second.matches("<tr data-email").count(), 7);
     assert!(second.contains("Previous") && !second.contains("Next"));
-    let pending = admin.get(server.url("/admin/users?status=pending&page=2")).send().unwrap().text().unwrap();
+    let pending = admin
+        .get(server.url("/admin/users?status=pending&page=2"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert_eq!(pending.matches("<tr data-email").count(), 5);
 }

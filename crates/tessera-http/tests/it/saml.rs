@@ -434,3 +434,86 @@ fn sp_metadata_publishes_the_stored_certificate_and_encrypted_assertions_are_acc
         assert_eq!(other, xml);
     }
 }
+
+// covers L1
+#[test]
+fn l1_unsolicited_responses_are_refused_where_the_org_turned_them_off() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+    let off = tessera_store::SamlOptions {
+        allow_idp_initiated: Some(false),
+        ..Default::default()
+    };
+    sso.server
+        .store
+        .set_saml_options(org, &off, &Actor::operator(), t0())
+        .unwrap();
+    refused(sso.post(&sso.sign("new@acme.example", None, &[]), None));
+    let id = sso.start_login("/app");
+    assert_eq!(
+        sso.post(&sso.sign("new@acme.example", Some(&id), &[]), None)
+            .status(),
+        303,
+        "SP-initiated still works"
+    );
+}
+
+#[test]
+fn sha1_is_refused_by_default_and_accepted_with_a_warning_when_allowed() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+    refused(sso.post(
+        &sso.sign("old@acme.example", None, &["--sig-alg", "rsa-sha1"]),
+        None,
+    ));
+    let on = tessera_store::SamlOptions {
+        allow_sha1: Some(true),
+        ..Default::default()
+    };
+    sso.server
+        .store
+        .set_saml_options(org, &on, &Actor::operator(), t0())
+        .unwrap();
+    let accepted = sso.post(
+        &sso.sign("old@acme.example", None, &["--sig-alg", "rsa-sha1"]),
+        None,
+    );
+    assert_eq!(accepted.status(), 303);
+    let audit = sso.server.store.audit(org, &Default::default()).unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "saml.sha1_accepted"),
+        "{audit:?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "org.saml_options_changed" && e.details["warning"].is_string())
+    );
+}
+
+#[test]
+fn an_orgs_attribute_override_picks_the_email_from_its_own_attribute() {
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+    let custom = tessera_store::SamlOptions {
+        attribute_overrides: Some(serde_json::json!({"email": ["corpMail"]})),
+        ..Default::default()
+    };
+    sso.server
+        .store
+        .set_saml_options(org, &custom, &Actor::operator(), t0())
+        .unwrap();
+    let response = sso.sign(
+        "employee-4711",
+        None,
+        &["--attr", "corpMail=grace@acme.example"],
+    );
+    assert_eq!(sso.post(&response, None).status(), 303);
+    assert!(
+        sso.server
+            .store
+            .user_by_email(org, &Email::parse("grace@acme.example").unwrap())
+            .unwrap()
+            .is_some()
+    );
+}
