@@ -39,7 +39,7 @@ pub const EXCLUSIVE: &[(&str, &[&str])] = &[
     ("diesel", &["tessera-store"]),
     ("diesel_", &["tessera-store"]),
     ("actix-", &["tessera-http"]),
-    ("anyhow", &["tessera-server", "tessera-admin"]),
+    ("anyhow", &["tessera-server", "tessera-admin", "tessera-scim-bench"]),
 ];
 
 /// One broken rule.
