@@ -5,6 +5,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// A connection to either backend; every query in this crate is written once against it.
@@ -131,6 +132,13 @@ pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> 
     Ok((pool, backend))
 }
 
+/// Queues this process's SQLite write transactions (one queue for every SQLite file;
+/// a server opens one). SQLite admits one writer at a time, and a writer that finds the
+/// lock taken sleeps in the busy handler (1, 2, 5, 10, … ms) while the lock may already
+/// be free; waiting here hands it on at once. Other processes still meet the busy
+/// timeout.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
+
 /// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred
 /// transaction that reads before it writes fails under concurrency instead of waiting),
 /// a plain transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
@@ -141,12 +149,18 @@ pub(crate) fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    match conn {
+    // The guard protects no data, so a panic elsewhere leaves nothing to recover.
+    let _writer = match conn {
         DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+            let guard = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            Some(guard)
         }
-        DbConnection::Postgresql(pg) => AnsiTransactionManager::begin_transaction(pg)?,
-    }
+        DbConnection::Postgresql(pg) => {
+            AnsiTransactionManager::begin_transaction(pg)?;
+            None
+        }
+    };
     match work(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;

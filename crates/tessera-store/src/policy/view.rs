@@ -43,8 +43,13 @@ impl<'c> TransactionView<'c> {
                 .filter(users::scim_id.is_not_null())
                 .order(users::id.asc()),
         };
-        let row: Option<FullUserRow> = query.first(&mut **self.conn.borrow_mut()).optional()?;
-        row.map(UserRecord::try_from).transpose()
+        // Every key but `ExternalId` is unique; `load` rather than `first`, whose bound
+        // `LIMIT ?` makes SQLite (3.47+) prepare the statement again on every run.
+        let rows: Vec<FullUserRow> = query.load(&mut **self.conn.borrow_mut())?;
+        rows.into_iter()
+            .next()
+            .map(UserRecord::try_from)
+            .transpose()
     }
 
     fn teams_where(&self, by: TeamKey) -> Result<Vec<TeamRecord>> {
@@ -129,14 +134,15 @@ impl OrgView for TransactionView<'_> {
     type Error = StoreError;
 
     fn org(&self) -> Result<OrgRecord> {
-        let (id, kind, mode, connected_at, profile_import, invitations): (
+        type OrgRow = (
             String,
             String,
             Option<String>,
             Option<NaiveDateTime>,
             bool,
             bool,
-        ) = orgs::table
+        );
+        let rows: Vec<OrgRow> = orgs::table
             .filter(orgs::id.eq(&self.org_id))
             .select((
                 orgs::id,
@@ -146,7 +152,11 @@ impl OrgView for TransactionView<'_> {
                 orgs::salesforce_profile_import,
                 orgs::salesforce_invitations,
             ))
-            .first(&mut **self.conn.borrow_mut())?;
+            .load(&mut **self.conn.borrow_mut())?;
+        let (id, kind, mode, connected_at, profile_import, invitations) =
+            rows.into_iter()
+                .next()
+                .ok_or(diesel::result::Error::NotFound)?;
         Ok(OrgRecord {
             id: id.parse().map_err(corrupt("orgs.id"))?,
             kind: kind.parse().map_err(corrupt("orgs.kind"))?,
