@@ -124,7 +124,8 @@ try {
   await page.goto(`${base}/admin/teams`);
   const row = page.locator('tr[data-team="Engineering"]');
   assert.match(await row.textContent(), /IdP/);
-  assert.equal(await row.locator('form').count(), 0, 'T4: no rename/delete for IdP teams');
+  assert.equal(await row.locator('form[action$="/rename"], form[action$="/delete"]').count(), 0, 'T4: no rename/delete for IdP teams');
+  assert.equal(await row.locator('form[action$="/edit"]').count(), 1, 'T4: description and access stay editable');
   assert.equal(await page.locator('#team option', { hasText: 'Engineering' }).getAttribute('disabled'), '');
   await shot(page, 'teams');
   await page.goto(`${base}/admin/audit?action=mapping.uploaded`);
