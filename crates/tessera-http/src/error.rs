@@ -170,9 +170,9 @@ pub(crate) fn problems_json(rejection: &Rejection) -> serde_json::Value {
 /// The status and public text of a storage failure; internals stay in the log.
 fn store_status(error: &StoreError) -> (StatusCode, String) {
     match error {
-        StoreError::OrgNotFound { .. } | StoreError::UserNotFound { .. } => {
-            (StatusCode::NOT_FOUND, error.to_string())
-        }
+        StoreError::OrgNotFound { .. }
+        | StoreError::UserNotFound { .. }
+        | StoreError::UnknownUserId { .. } => (StatusCode::NOT_FOUND, error.to_string()),
         StoreError::NotAccountAdmin { .. } => (StatusCode::FORBIDDEN, error.to_string()),
         StoreError::OrgExists { .. }
         | StoreError::UserExists { .. }

@@ -41,6 +41,12 @@ pub enum StoreError {
         /// The email.
         email: String,
     },
+    /// No user of the org has this id (or it is deactivated, where that matters).
+    #[error("no user of this org has the id {id}")]
+    UnknownUserId {
+        /// The id.
+        id: String,
+    },
     /// The user is not an active account admin.
     #[error("{email:?} is not an active account admin of this org")]
     NotAccountAdmin {

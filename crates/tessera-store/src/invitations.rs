@@ -45,8 +45,8 @@ impl Store {
                 .first(conn)
                 .optional()?;
             let Some(email) = email else {
-                return Err(StoreError::UserNotFound {
-                    email: user_id.to_string(),
+                return Err(StoreError::UnknownUserId {
+                    id: user_id.to_string(),
                 });
             };
             diesel::update(

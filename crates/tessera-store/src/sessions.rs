@@ -189,8 +189,8 @@ impl Store {
         if rows == 1 {
             Ok(())
         } else {
-            Err(StoreError::UserNotFound {
-                email: user_id.to_string(),
+            Err(StoreError::UnknownUserId {
+                id: user_id.to_string(),
             })
         }
     }

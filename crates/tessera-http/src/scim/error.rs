@@ -94,6 +94,7 @@ fn store_status(error: &StoreError) -> (u16, Option<ScimType>, String) {
         StoreError::Connect(_) => (503, None, "the database is unreachable".into()),
         StoreError::OrgNotFound { .. }
         | StoreError::UserNotFound { .. }
+        | StoreError::UnknownUserId { .. }
         | StoreError::OrgExists { .. }
         | StoreError::UserExists { .. }
         | StoreError::NotAccountAdmin { .. }
