@@ -10,7 +10,7 @@ use crate::ids::IdSource;
 use crate::records::{
     BuiltInTeam, MembershipRecord, OrgRecord, PendingMembership, TeamRecord, UserRecord,
 };
-use crate::view::OrgView;
+use crate::view::{IdentityMatches, OrgView};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tessera_core::{Email, Role, Source, TeamId, UserId, UserName, UserStatus};
@@ -171,6 +171,25 @@ impl<'a, V: OrgView> Ctx<'a, V> {
     ) -> PolicyResult<Vec<PendingMembership>, V::Error> {
         self.view
             .pending_for_member_ref(member_ref)
+            .map_err(PolicyError::Port)
+    }
+
+    pub fn pending_for_member_refs(
+        &self,
+        member_refs: &[String],
+    ) -> PolicyResult<Vec<PendingMembership>, V::Error> {
+        self.view
+            .pending_for_member_refs(member_refs)
+            .map_err(PolicyError::Port)
+    }
+
+    pub fn users_by_identity(
+        &self,
+        user_name: &UserName,
+        email: &Email,
+    ) -> PolicyResult<IdentityMatches, V::Error> {
+        self.view
+            .users_by_identity(user_name, email)
             .map_err(PolicyError::Port)
     }
 

@@ -36,4 +36,4 @@ pub use records::{
     BuiltInTeam, MembershipRecord, OrgRecord, PendingMembership, TeamKind, TeamRecord, UserRecord,
     team_name_key,
 };
-pub use view::OrgView;
+pub use view::{IdentityMatches, OrgView};

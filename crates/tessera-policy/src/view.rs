@@ -57,4 +57,42 @@ pub trait OrgView {
     ) -> Result<Vec<PendingMembership>, Self::Error>;
     /// Every pending membership of the org (S3 manual sync).
     fn all_pending(&self) -> Result<Vec<PendingMembership>, Self::Error>;
+
+    /// The three users a SCIM create must know about (`userName`, IdP email link,
+    /// current email); a port may answer in one round trip.
+    fn users_by_identity(
+        &self,
+        user_name: &UserName,
+        email: &Email,
+    ) -> Result<IdentityMatches, Self::Error> {
+        Ok(IdentityMatches {
+            by_user_name: self.user_by_scim_user_name(user_name)?,
+            by_idp_email: self.user_by_idp_email(email)?,
+            by_email: self.user_by_email(email)?,
+        })
+    }
+
+    /// [`pending_for_member_ref`](OrgView::pending_for_member_ref) for each reference,
+    /// in the order given; a port may answer in one round trip.
+    fn pending_for_member_refs(
+        &self,
+        member_refs: &[String],
+    ) -> Result<Vec<PendingMembership>, Self::Error> {
+        let mut found = Vec::new();
+        for member_ref in member_refs {
+            found.extend(self.pending_for_member_ref(member_ref)?);
+        }
+        Ok(found)
+    }
+}
+
+/// The answer of [`OrgView::users_by_identity`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityMatches {
+    /// The SCIM-managed user with this `userName`.
+    pub by_user_name: Option<UserRecord>,
+    /// The user linked to this IdP email.
+    pub by_idp_email: Option<UserRecord>,
+    /// The user whose current email this is.
+    pub by_email: Option<UserRecord>,
 }

@@ -28,11 +28,17 @@ pub(crate) fn by_idp_email<V: OrgView>(
     if let Some(user) = ctx.user_by_idp_email(email)? {
         return Ok(IdpMatch::Linked(user));
     }
-    Ok(match ctx.user_by_email(email)? {
-        Some(user) if user.idp_email.is_none() => IdpMatch::Unlinked(user),
-        Some(_) => IdpMatch::Conflict,
-        None => IdpMatch::Nobody,
-    })
+    Ok(idp_match(None, ctx.user_by_email(email)?))
+}
+
+/// [`by_idp_email`] over the user linked to the email and the one whose email it is.
+pub(crate) fn idp_match(linked: Option<UserRecord>, current: Option<UserRecord>) -> IdpMatch {
+    match (linked, current) {
+        (Some(user), _) => IdpMatch::Linked(user),
+        (None, Some(user)) if user.idp_email.is_none() => IdpMatch::Unlinked(user),
+        (None, Some(_)) => IdpMatch::Conflict,
+        (None, None) => IdpMatch::Nobody,
+    }
 }
 
 /// The SCIM-managed user a member reference names: by our SCIM id, else by the IdP's

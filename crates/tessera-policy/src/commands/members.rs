@@ -109,9 +109,11 @@ pub(crate) fn claim_pending<V: OrgView>(
     user: &UserRecord,
 ) -> PolicyResult<(), V::Error> {
     let mut added: HashSet<TeamId> = HashSet::new();
-    for member_ref in lookup::member_refs(user) {
-        for pending in ctx.pending_for_member_ref(&member_ref)? {
-            clear_pending(ctx, pending.team, &member_ref);
+    let member_refs = lookup::member_refs(user);
+    let found = ctx.pending_for_member_refs(&member_refs)?;
+    for member_ref in &member_refs {
+        for pending in found.iter().filter(|p| &p.member_ref == member_ref) {
+            clear_pending(ctx, pending.team, member_ref);
             let team = ctx.team(pending.team)?;
             if team.idp_managed && !added.contains(&team.id) && !ctx.is_member(team.id, user.id)? {
                 added.insert(team.id);

@@ -9,7 +9,7 @@ use crate::decision::{InvitationReason, Subject};
 use crate::error::{PolicyError, PolicyResult};
 use crate::inputs::{ProvisionedUser, UserPatch};
 use crate::records::{BuiltInTeam, UserRecord};
-use crate::view::OrgView;
+use crate::view::{IdentityMatches, OrgView};
 use serde_json::json;
 use tessera_core::{Email, LoginMethod, Role, Source, UserStatus};
 
@@ -22,27 +22,36 @@ pub(crate) fn create<V: OrgView>(
     provisioned: &ProvisionedUser,
 ) -> PolicyResult<(), V::Error> {
     let who = Who::scim();
-    if ctx
-        .user_by_scim_user_name(&provisioned.user_name)?
-        .is_some()
-    {
+    let email = provisioned.idp_email();
+    // userName, IdP email link and current email in one lookup when there is an email.
+    let found = match &email {
+        Some(email) => ctx.users_by_identity(&provisioned.user_name, email)?,
+        None => IdentityMatches {
+            by_user_name: ctx.user_by_scim_user_name(&provisioned.user_name)?,
+            ..IdentityMatches::default()
+        },
+    };
+    if found.by_user_name.is_some() {
         return Err(PolicyError::UserNameTaken {
             user_name: provisioned.user_name.to_string(),
         });
     }
-    let email = provisioned
-        .idp_email()
-        .ok_or_else(|| PolicyError::MissingEmail {
-            user_name: provisioned.user_name.to_string(),
-        })?;
+    let email = email.ok_or_else(|| PolicyError::MissingEmail {
+        user_name: provisioned.user_name.to_string(),
+    })?;
     let mut candidates = vec![email.clone()];
     if let Ok(name_email) = Email::parse(provisioned.user_name.as_str())
         && name_email != email
     {
         candidates.push(name_email);
     }
+    let mut first = Some(lookup::idp_match(found.by_idp_email, found.by_email));
     for candidate in &candidates {
-        match lookup::by_idp_email(ctx, candidate)? {
+        let matched = match first.take() {
+            Some(matched) => matched,
+            None => lookup::by_idp_email(ctx, candidate)?,
+        };
+        match matched {
             IdpMatch::Linked(user) => return attach(ctx, &who, user, provisioned, "mapping"),
             IdpMatch::Unlinked(user) => {
                 let linked = UserRecord {

@@ -10,7 +10,8 @@ use diesel::prelude::*;
 use std::cell::RefCell;
 use tessera_core::{Email, OrgId, TeamId, UserId, UserName};
 use tessera_policy::{
-    BuiltInTeam, OrgRecord, OrgView, PendingMembership, TeamRecord, UserRecord, team_name_key,
+    BuiltInTeam, IdentityMatches, OrgRecord, OrgView, PendingMembership, TeamRecord, UserRecord,
+    team_name_key,
 };
 
 /// One org's state as the policy engine sees it, read through `conn`.
@@ -86,6 +87,13 @@ impl<'c> TransactionView<'c> {
             PendingKey::All => query,
             PendingKey::Team(team) => query.filter(pending_memberships::team_id.eq(team)),
             PendingKey::MemberRef(key) => query.filter(pending_memberships::member_ref.eq(key)),
+            PendingKey::AnyOf([a, b, c, d]) => query.filter(
+                pending_memberships::member_ref
+                    .eq(a)
+                    .or(pending_memberships::member_ref.eq(b))
+                    .or(pending_memberships::member_ref.eq(c))
+                    .or(pending_memberships::member_ref.eq(d)),
+            ),
         };
         let rows: Vec<(String, String, NaiveDateTime)> =
             query.load(&mut **self.conn.borrow_mut())?;
@@ -128,6 +136,8 @@ enum PendingKey {
     All,
     Team(String),
     MemberRef(String),
+    /// Any of four references (repeated to fill), so the statement keeps one shape.
+    AnyOf([String; 4]),
 }
 
 impl OrgView for TransactionView<'_> {
@@ -248,5 +258,53 @@ impl OrgView for TransactionView<'_> {
 
     fn all_pending(&self) -> Result<Vec<PendingMembership>> {
         self.pending_where(PendingKey::All)
+    }
+
+    fn users_by_identity(&self, user_name: &UserName, email: &Email) -> Result<IdentityMatches> {
+        let (name_key, email_key) = (user_name.normalized(), email.normalized());
+        // `org_id` in every branch, so SQLite searches the three unique indexes (a
+        // multi-index OR) instead of scanning the org.
+        let org = || users::org_id.eq(&self.org_id);
+        let rows: Vec<(FullUserRow, Option<String>, Option<String>, String)> = users::table
+            .filter(
+                org()
+                    .and(users::scim_user_name_normalized.eq(name_key))
+                    .or(org().and(users::idp_email_normalized.eq(email_key)))
+                    .or(org().and(users::email_normalized.eq(email_key))),
+            )
+            .select((
+                FullUserRow::as_select(),
+                users::scim_user_name_normalized,
+                users::idp_email_normalized,
+                users::email_normalized,
+            ))
+            .load(&mut **self.conn.borrow_mut())?;
+        let mut found = IdentityMatches::default();
+        for (row, name, idp_email, current) in rows {
+            let user = UserRecord::try_from(row)?;
+            if name.as_deref() == Some(name_key) {
+                found.by_user_name = Some(user.clone());
+            }
+            if idp_email.as_deref() == Some(email_key) {
+                found.by_idp_email = Some(user.clone());
+            }
+            if current == email_key {
+                found.by_email = Some(user);
+            }
+        }
+        Ok(found)
+    }
+
+    fn pending_for_member_refs(&self, member_refs: &[String]) -> Result<Vec<PendingMembership>> {
+        let mut found = Vec::new();
+        for chunk in member_refs.chunks(4) {
+            let pick = |i: usize| chunk.get(i).or(chunk.first()).cloned().unwrap_or_default();
+            let rows =
+                self.pending_where(PendingKey::AnyOf([pick(0), pick(1), pick(2), pick(3)]))?;
+            for member_ref in chunk {
+                found.extend(rows.iter().filter(|p| &p.member_ref == member_ref).cloned());
+            }
+        }
+        Ok(found)
     }
 }
