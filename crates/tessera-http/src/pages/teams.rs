@@ -219,13 +219,15 @@ pub(crate) async fn edit(
     run(&state, &signed_in, command).await
 }
 
-/// The team and user a member form names.
-async fn member_form(
+/// Runs the member command `make` builds for the team and user a member form names;
+/// a form naming nobody comes back to the page with the reason.
+async fn member_change(
     req: &HttpRequest,
     signed_in: &SignedIn,
     state: &web::Data<AppState>,
     body: &[u8],
-) -> Result<Result<(TeamId, tessera_core::UserId), HttpResponse>, ApiError> {
+    make: fn(Actor, TeamId, tessera_core::UserId) -> Command,
+) -> Result<HttpResponse, ApiError> {
     let fields = form(body);
     let team = guard(
         req,
@@ -235,15 +237,14 @@ async fn member_form(
     )?;
     let Ok(email) = Email::parse(fields.get("email").map(String::as_str).unwrap_or_default())
     else {
-        return Ok(Err(back_with(
-            "Enter the email of a user of this workspace.",
-        )));
+        return Ok(back_with("Enter the email of a user of this workspace."));
     };
     let org = signed_in.org.id;
-    match blocking(state, move |s| s.user_by_email(org, &email)).await? {
-        Some(user) => Ok(Ok((team, user.id))),
-        None => Ok(Err(back_with("No user of this workspace has that email."))),
-    }
+    let Some(user) = blocking(state, move |s| s.user_by_email(org, &email)).await? else {
+        return Ok(back_with("No user of this workspace has that email."));
+    };
+    let command = make(Actor::User(signed_in.user.id), team, user.id);
+    run(state, signed_in, command).await
 }
 
 /// `POST /admin/teams/members/remove` (T5: refused for IdP teams).
@@ -253,16 +254,9 @@ pub(crate) async fn remove_member(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (team, user) = match member_form(&req, &signed_in, &state, &body).await? {
-        Ok(found) => found,
-        Err(back) => return Ok(back),
-    };
-    let by = Actor::User(signed_in.user.id);
-    run(
-        &state,
-        &signed_in,
-        Command::RemoveTeamMember { by, team, user },
-    )
+    member_change(&req, &signed_in, &state, &body, |by, team, user| {
+        Command::RemoveTeamMember { by, team, user }
+    })
     .await
 }
 
@@ -274,15 +268,8 @@ pub(crate) async fn add_member(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (team, user) = match member_form(&req, &signed_in, &state, &body).await? {
-        Ok(found) => found,
-        Err(back) => return Ok(back),
-    };
-    let by = Actor::User(signed_in.user.id);
-    run(
-        &state,
-        &signed_in,
-        Command::AddTeamMember { by, team, user },
-    )
+    member_change(&req, &signed_in, &state, &body, |by, team, user| {
+        Command::AddTeamMember { by, team, user }
+    })
     .await
 }
