@@ -5,6 +5,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -81,6 +82,11 @@ struct SqlitePragmas;
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
+/// WAL pages after which a committing writer checkpoints itself: only a safety net
+/// (writes outside [`write_transaction`]), ten times SQLite's default, since
+/// [`write_transaction`] checkpoints outside the write lock.
+const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
         if let DbConnection::Postgresql(pg) = conn {
@@ -96,6 +102,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
                      PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; \
+                     PRAGMA wal_autocheckpoint = {SQLITE_AUTOCHECKPOINT_PAGES}; \
                      PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
@@ -139,6 +146,26 @@ pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> 
 /// timeout.
 static SQLITE_WRITER: Mutex<()> = Mutex::new(());
 
+/// SQLite write transactions between two checkpoints run by this process (about as
+/// many WAL pages as SQLite's default automatic checkpoint).
+const SQLITE_CHECKPOINT_EVERY: u64 = 100;
+
+/// Write transactions committed by this process on SQLite.
+static SQLITE_COMMITS: AtomicU64 = AtomicU64::new(0);
+
+/// Every [`SQLITE_CHECKPOINT_EVERY`] commits, copies the WAL back into the database
+/// after the write lock is released, so the next writer does not wait for the copy and
+/// its fsync (the automatic checkpoint would run inside the committing writer). A
+/// passive checkpoint never blocks; the commit stands whatever it reports.
+fn checkpoint_now_and_then(conn: &mut DbConnection) {
+    let commits = SQLITE_COMMITS.fetch_add(1, Ordering::Relaxed) + 1;
+    if commits.is_multiple_of(SQLITE_CHECKPOINT_EVERY)
+        && let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+    {
+        tracing::warn!(%error, "SQLite WAL checkpoint failed");
+    }
+}
+
 /// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred
 /// transaction that reads before it writes fails under concurrency instead of waiting),
 /// a plain transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
@@ -150,7 +177,7 @@ where
     E: From<diesel::result::Error>,
 {
     // The guard protects no data, so a panic elsewhere leaves nothing to recover.
-    let _writer = match conn {
+    let writer = match conn {
         DbConnection::Sqlite(sqlite) => {
             let guard = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
@@ -164,6 +191,10 @@ where
     match work(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            if writer.is_some() {
+                drop(writer);
+                checkpoint_now_and_then(conn);
+            }
             Ok(value)
         }
         Err(error) => {
