@@ -27,7 +27,7 @@ pub use patch::{
 };
 pub use projection::Projection;
 pub use query::{ListQuery, SortOrder, parse_list_query};
-pub use resource::{Group, ListResponse, Meta, User, if_match_allows, weak_etag};
+pub use resource::{Group, ListResponse, Meta, User, if_match_allows, user_group_refs, weak_etag};
 
 #[cfg(test)]
 mod corpus_tests;

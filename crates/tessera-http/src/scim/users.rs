@@ -1,4 +1,5 @@
-//! `/Users`: list, create, read, replace, patch, delete (U2, U5, U6).
+//! `/Users`: list, create, read, replace, patch, delete (U2, U5, U6); `groups` sent in a
+//! POST or PUT set the user's IdP group memberships.
 
 use super::auth::ScimOrg;
 use super::error::ScimFailure;
@@ -12,7 +13,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use tessera_core::Email;
 use tessera_policy::{Command, ProvisionedUser, UserPatch};
-use tessera_scim::{ScimError, User, apply_user_patch, normalise_patch, parse_list_query};
+use tessera_scim::{
+    ScimError, User, apply_user_patch, normalise_patch, parse_list_query, user_group_refs,
+};
 use tessera_store::{ScimListRequest, Store};
 
 type Body = Result<web::Bytes, actix_web::Error>;
@@ -62,11 +65,14 @@ pub(crate) async fn create(
     body: Body,
 ) -> Result<HttpResponse, ScimFailure> {
     let projection = projection_of(&req)?;
-    let provisioned = provisioned(&User::from_json(read_json(body)?)?)?;
+    let json = read_json(body)?;
+    let groups = user_group_refs(&json)?;
+    let provisioned = provisioned(&User::from_json(json)?)?;
     let now = state.clock.now();
     let store = state.store.clone();
     let user = blocking(move || {
-        let decision = store.execute(org.org_id, &Command::ScimCreateUser(provisioned), now)?;
+        let command = Command::ScimCreateUser(provisioned);
+        let decision = store.execute_scim_user(org.org_id, &command, groups.as_deref(), now)?;
         let scim_id = subject_scim_id(&decision).ok_or(ScimFailure::Unavailable)?;
         read(&store, &org, &scim_id)
     })
@@ -84,7 +90,9 @@ pub(crate) async fn replace(
 ) -> Result<HttpResponse, ScimFailure> {
     let projection = projection_of(&req)?;
     let (_, scim_id) = id.into_inner();
-    let provisioned = provisioned(&User::from_json(read_json(body)?)?)?;
+    let json = read_json(body)?;
+    let groups = user_group_refs(&json)?;
+    let provisioned = provisioned(&User::from_json(json)?)?;
     let if_match = if_match(&req);
     let now = state.clock.now();
     let store = state.store.clone();
@@ -96,7 +104,7 @@ pub(crate) async fn replace(
             scim_id: scim_id.clone(),
             user: provisioned,
         };
-        store.execute(org.org_id, &command, now)?;
+        store.execute_scim_user(org.org_id, &command, groups.as_deref(), now)?;
         read(&store, &org, &scim_id)
     })
     .await?;

@@ -13,6 +13,7 @@ mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;
 mod scim_okta_spec;
+mod scim_okta_wizard;
 mod scim_protocol;
 mod scim_support;
 mod support;

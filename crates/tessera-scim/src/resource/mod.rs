@@ -7,11 +7,13 @@ mod meta;
 mod normalise;
 mod serde_helpers;
 mod user;
+mod user_groups;
 
 pub use group::{Group, Member};
 pub use list::ListResponse;
 pub use meta::{Meta, if_match_allows, weak_etag};
 pub use user::{Address, EnterpriseUser, Manager, MultiValue, Name, User};
+pub use user_groups::user_group_refs;
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use tessera_policy::{Command, Decision, PolicyError, RandomIds, decide};
 pub type ExecuteError = PolicyError<StoreError>;
 
 /// How many times a command is decided again after losing a race to a concurrent one.
-const ATTEMPTS: usize = 8;
+pub(super) const ATTEMPTS: usize = 8;
 
 /// The outcome of one attempt inside the transaction.
 pub(crate) enum Attempt<E = ExecuteError> {

@@ -5,6 +5,7 @@ mod apply;
 mod execute;
 mod reads;
 mod rows;
+mod user_groups;
 mod view;
 
 pub use execute::ExecuteError;

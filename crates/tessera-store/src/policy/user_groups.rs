@@ -1,0 +1,118 @@
+//! SCIM user writes that also set the user's IdP group memberships (Okta's wizard
+//! apps send them inside the User), all in one transaction.
+
+use super::apply::apply;
+use super::execute::{ATTEMPTS, Attempt};
+use super::view::TransactionView;
+use crate::connection::write_transaction;
+use crate::schema::{memberships, teams, users};
+use crate::{DbConnection, ExecuteError, Store, StoreError};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::collections::BTreeSet;
+use tessera_core::OrgId;
+use tessera_policy::{Command, Decision, GroupPatchOp, PolicyError, RandomIds, Subject, decide};
+
+impl Store {
+    /// [`Store::execute`] for a SCIM user command; when `groups` (SCIM group ids) is
+    /// given, the user then becomes a member of exactly those IdP-managed groups in the
+    /// same transaction, through the engine's group commands (audited, S4): missing
+    /// memberships added, others removed. Local teams are untouched and unknown group
+    /// ids ignored. A failure anywhere writes nothing.
+    pub fn execute_scim_user(
+        &self,
+        org_id: OrgId,
+        command: &Command,
+        groups: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, ExecuteError> {
+        let mut conn = self.conn().map_err(PolicyError::Port)?;
+        for _ in 0..ATTEMPTS {
+            let outcome = write_transaction(&mut conn, |conn| {
+                let decision = decide_and_apply(conn, org_id, command, now)?;
+                if let Some(groups) = groups {
+                    set_groups(conn, org_id, command, &decision, groups, now)?;
+                }
+                Ok(decision)
+            });
+            match outcome {
+                Ok(decision) => return Ok(decision),
+                Err(Attempt::Failed(error)) => return Err(error),
+                Err(Attempt::Retry) => continue,
+            }
+        }
+        Err(PolicyError::Port(StoreError::Contention))
+    }
+}
+
+fn decide_and_apply(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    command: &Command,
+    now: DateTime<Utc>,
+) -> Result<Decision, Attempt> {
+    let decision = {
+        let view = TransactionView::new(conn, org_id);
+        decide(&view, command, now, &mut RandomIds).map_err(Attempt::Failed)?
+    };
+    apply(conn, org_id, &decision, now)?;
+    Ok(decision)
+}
+
+/// Adds the command's user (the replaced one, or the decision's subject) to the `wanted` IdP groups it is missing from and removes
+/// it from the IdP groups not listed, one group command each, in id order.
+fn set_groups(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    command: &Command,
+    decision: &Decision,
+    wanted: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), Attempt> {
+    let org = org_id.to_string();
+    let user = users::table
+        .filter(users::org_id.eq(&org))
+        .select((users::id, users::scim_id));
+    let row: Option<(String, Option<String>)> = match (command, decision.subject) {
+        (Command::ScimReplaceUser { scim_id, .. }, _) => user
+            .filter(users::scim_id.eq(scim_id))
+            .first(conn)
+            .optional()?,
+        (_, Some(Subject::User(id))) => user
+            .filter(users::id.eq(id.to_string()))
+            .first(conn)
+            .optional()?,
+        _ => None,
+    };
+    let Some((user_id, Some(user_ref))) = row else {
+        return Ok(());
+    };
+    let current: BTreeSet<String> = memberships::table
+        .inner_join(teams::table)
+        .filter(memberships::user_id.eq(&user_id))
+        .filter(teams::idp_managed.eq(true))
+        .select(teams::scim_id)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    let wanted: BTreeSet<String> = wanted.iter().cloned().collect();
+    let member = || vec![user_ref.clone()];
+    let adds = wanted
+        .difference(&current)
+        .map(|group| (group, GroupPatchOp::AddMembers(member())));
+    let removes = current
+        .difference(&wanted)
+        .map(|group| (group, GroupPatchOp::RemoveMembers(member())));
+    for (group, op) in adds.chain(removes) {
+        let command = Command::ScimPatchGroup {
+            scim_id: group.clone(),
+            ops: vec![op],
+        };
+        match decide_and_apply(conn, org_id, &command, now) {
+            Ok(_) | Err(Attempt::Failed(PolicyError::TeamNotFound { .. })) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
+}
