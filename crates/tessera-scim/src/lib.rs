@@ -19,6 +19,7 @@ pub mod projection;
 pub mod query;
 pub mod resource;
 mod schema_attrs;
+pub mod search;
 pub mod urn;
 
 pub use error::{ErrorBody, Result, ScimError, ScimType};
@@ -28,6 +29,7 @@ pub use patch::{
 pub use projection::Projection;
 pub use query::{ListQuery, SortOrder, parse_list_query};
 pub use resource::{Group, ListResponse, Meta, User, if_match_allows, user_group_refs, weak_etag};
+pub use search::parse_search_request;
 
 #[cfg(test)]
 mod corpus_tests;

@@ -34,6 +34,12 @@ pub(crate) enum ScimFailure {
         /// The path as requested.
         path: String,
     },
+    /// An optional operation this server does not offer.
+    #[error("not supported: {what}")]
+    NotImplemented {
+        /// The operation.
+        what: &'static str,
+    },
     /// The server cannot serve the request now (shutting down, misassembled).
     #[error("the server cannot serve this request now; retry later")]
     Unavailable,
@@ -48,6 +54,7 @@ impl ScimFailure {
             ScimFailure::PayloadTooLarge => (413, None, self.to_string()),
             ScimFailure::MethodNotAllowed { .. } => (405, None, self.to_string()),
             ScimFailure::UnknownEndpoint { .. } => (404, None, self.to_string()),
+            ScimFailure::NotImplemented { .. } => (501, None, self.to_string()),
             ScimFailure::Unavailable => (503, None, self.to_string()),
         }
     }
@@ -136,7 +143,7 @@ impl ResponseError for ScimFailure {
 
     fn error_response(&self) -> HttpResponse {
         let (status, scim_type, detail) = self.status_type_and_detail();
-        if status >= 500 {
+        if status >= 500 && status != 501 {
             tracing::error!(error = %self, "SCIM request failed");
         }
         error_response(status, scim_type, detail)

@@ -13,7 +13,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use tessera_policy::{Command, GroupPatchOp, ProvisionedGroup};
-use tessera_scim::{Group, GroupDelta, group_deltas, normalise_patch, parse_list_query};
+use tessera_scim::{
+    Group, GroupDelta, ListQuery, group_deltas, normalise_patch, parse_list_query,
+    parse_search_request,
+};
 use tessera_store::{ScimListRequest, Store};
 
 type Body = Result<web::Bytes, actix_web::Error>;
@@ -24,7 +27,23 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimFailure> {
-    let query = parse_list_query(req.query_string())?;
+    page(org, state, parse_list_query(req.query_string())?).await
+}
+
+/// `POST /Groups/.search` (RFC 7644 §3.4.3): the list query as a SearchRequest body.
+pub(crate) async fn search(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    body: Body,
+) -> Result<HttpResponse, ScimFailure> {
+    page(org, state, parse_search_request(&read_json(body)?)?).await
+}
+
+async fn page(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    query: ListQuery,
+) -> Result<HttpResponse, ScimFailure> {
     let store = state.store.clone();
     let (page, query) = blocking(move || {
         let request = ScimListRequest {

@@ -26,6 +26,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(users::create))
                     .default_service(web::to(method_not_allowed)),
             )
+            .service(search("/Users/.search", web::post().to(users::search)))
             .service(
                 web::resource("/Users/{id}")
                     .route(web::get().to(users::get))
@@ -40,6 +41,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(groups::create))
                     .default_service(web::to(method_not_allowed)),
             )
+            .service(search("/Groups/.search", web::post().to(groups::search)))
             .service(
                 web::resource("/Groups/{id}")
                     .route(web::get().to(groups::get))
@@ -60,6 +62,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                 "/ResourceTypes/{id}",
                 web::get().to(discovery::resource_type),
             ))
+            .service(search("/.search", web::post().to(search_all_types)))
             .service(read_only("/Schemas", web::get().to(discovery::schemas)))
             .service(read_only("/Schemas/{id}", web::get().to(discovery::schema)))
             .default_service(web::to(unknown_endpoint)),
@@ -71,6 +74,21 @@ fn read_only(path: &str, get: actix_web::Route) -> actix_web::Resource {
     web::resource(path)
         .route(get)
         .default_service(web::to(method_not_allowed))
+}
+
+/// A `.search` endpoint: POST only, other methods answer 405.
+fn search(path: &str, post: actix_web::Route) -> actix_web::Resource {
+    web::resource(path)
+        .route(post)
+        .default_service(web::to(method_not_allowed))
+}
+
+/// `POST /.search` across resource types: optional in RFC 7644 §3.4.3, answered 501
+/// (§3.12) as the RFC suggests for an operation the provider does not support.
+async fn search_all_types() -> Result<HttpResponse, ScimFailure> {
+    Err(ScimFailure::NotImplemented {
+        what: "searching several resource types at once (POST /.search); use /Users/.search or /Groups/.search",
+    })
 }
 
 /// The SCIM 413 answer, for the body-size middleware.

@@ -14,7 +14,8 @@ use serde_json::Value;
 use tessera_core::Email;
 use tessera_policy::{Command, ProvisionedUser, UserPatch};
 use tessera_scim::{
-    ScimError, User, apply_user_patch, normalise_patch, parse_list_query, user_group_refs,
+    ListQuery, ScimError, User, apply_user_patch, normalise_patch, parse_list_query,
+    parse_search_request, user_group_refs,
 };
 use tessera_store::{ScimListRequest, Store};
 
@@ -26,7 +27,23 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimFailure> {
-    let query = parse_list_query(req.query_string())?;
+    page(org, state, parse_list_query(req.query_string())?).await
+}
+
+/// `POST /Users/.search` (RFC 7644 §3.4.3): the list query as a SearchRequest body.
+pub(crate) async fn search(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    body: Body,
+) -> Result<HttpResponse, ScimFailure> {
+    page(org, state, parse_search_request(&read_json(body)?)?).await
+}
+
+async fn page(
+    org: ScimOrg,
+    state: web::Data<AppState>,
+    query: ListQuery,
+) -> Result<HttpResponse, ScimFailure> {
     let store = state.store.clone();
     let (page, query) = blocking(move || {
         let request = ScimListRequest {

@@ -15,5 +15,6 @@ mod scim_fixtures;
 mod scim_okta_spec;
 mod scim_okta_wizard;
 mod scim_protocol;
+mod scim_search;
 mod scim_support;
 mod support;

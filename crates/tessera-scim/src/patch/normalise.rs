@@ -72,7 +72,10 @@ fn normalise_operation(operation: &Value, out: &mut Vec<PatchOperation>) -> Resu
     let path = match json::get(operation, "path") {
         None | Some(Value::Null) => None,
         Some(Value::String(p)) if p.trim().is_empty() => None,
-        Some(Value::String(p)) => Some(parse_path(p)?),
+        Some(Value::String(p)) => match urn::split_known_urn(p.trim()) {
+            Some((schema, "")) => return whole_schema(out, op, schema, value),
+            _ => Some(parse_path(p)?),
+        },
         Some(_) => return Err(ScimError::syntax("\"path\" must be a string")),
     };
     match (path, op) {
@@ -87,6 +90,30 @@ fn normalise_operation(operation: &Value, out: &mut Vec<PatchOperation>) -> Resu
                 "an add or replace without path needs an object value",
             )),
         },
+    }
+}
+
+/// A path that names a whole schema (`urn:…:enterprise:2.0:User`): `add`/`replace`
+/// set the sub-attributes the value lists and leave the others (RFC 7644 §3.5.2.1,
+/// §3.5.2.3); `remove` removes the extension.
+fn whole_schema(
+    out: &mut Vec<PatchOperation>,
+    op: PatchOpKind,
+    schema: &'static str,
+    value: Option<Value>,
+) -> Result<(), ScimError> {
+    let core = schema == urn::USER || schema == urn::GROUP;
+    match (op, value) {
+        (PatchOpKind::Remove, _) if core => Err(ScimError::invalid_path(
+            schema,
+            "the core schema cannot be removed",
+        )),
+        (PatchOpKind::Remove, _) => push(out, op, PatchPath::attr(AttrPath::new(schema)), None),
+        (_, Some(Value::Object(map))) => expand(out, op, &map, (!core).then_some(schema)),
+        _ => Err(ScimError::invalid_value(
+            schema,
+            "a whole schema is set with an object value",
+        )),
     }
 }
 

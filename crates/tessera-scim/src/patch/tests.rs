@@ -453,3 +453,27 @@ fn group_deltas_refuse_what_they_cannot_do() {
         );
     }
 }
+
+#[test]
+fn a_path_naming_the_whole_enterprise_extension_sets_or_removes_it() {
+    let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    for op in ["add", "replace"] {
+        let user =
+            patched(json!([{"op": op, "path": ext, "value": {"costCenter": "42"}}])).unwrap();
+        assert_eq!(user[ext]["costCenter"], "42", "{op}: {user}");
+        assert!(
+            user.get("urn:ietf:params:scim:schemas:extension:enterprise:2.0")
+                .is_none()
+        );
+    }
+    let user = patched(json!([
+        {"op": "add", "path": format!("{ext}:department"), "value": "Sales"},
+        {"op": "remove", "path": ext}
+    ]))
+    .unwrap();
+    assert!(user.get(ext).is_none(), "{user}");
+    assert!(
+        patched(json!([{"op": "remove", "path": "urn:ietf:params:scim:schemas:core:2.0:User"}]))
+            .is_err()
+    );
+}
