@@ -7,7 +7,7 @@
 
 use crate::schema::{memberships, teams, users};
 use crate::time::from_db;
-use crate::{Result, Store};
+use crate::{DbConnection, Result, Store};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{Map, Value, json};
@@ -117,13 +117,7 @@ const GROUP_INDEXES: [IndexedAttribute; 3] = [
 impl Store {
     /// The SCIM User with our SCIM id `scim_id`, or `None` (also once detached, U5).
     pub fn scim_user(&self, org_id: OrgId, base_url: &str, scim_id: &str) -> Result<Option<Value>> {
-        let row: Option<ScimUserRow> = users::table
-            .filter(users::org_id.eq(org_id.to_string()))
-            .filter(users::scim_id.eq(scim_id))
-            .select(ScimUserRow::as_select())
-            .first(&mut *self.conn()?)
-            .optional()?;
-        Ok(row.map(|row| user_json(row, base_url)))
+        Ok(scim_user_on(&mut *self.conn()?, org_id, base_url, scim_id)?)
     }
 
     /// A page of the org's SCIM Users matching the filter, in `id` order.
@@ -260,6 +254,22 @@ impl Store {
         }
         Ok(page)
     }
+}
+
+/// [`Store::scim_user`] on `conn` (e.g. inside a write transaction).
+pub(crate) fn scim_user_on(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    base_url: &str,
+    scim_id: &str,
+) -> QueryResult<Option<Value>> {
+    let row: Option<ScimUserRow> = users::table
+        .filter(users::org_id.eq(org_id.to_string()))
+        .filter(users::scim_id.eq(scim_id))
+        .select(ScimUserRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|row| user_json(row, base_url)))
 }
 
 fn to_i64(value: u64) -> i64 {

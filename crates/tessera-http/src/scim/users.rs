@@ -144,14 +144,16 @@ pub(crate) async fn patch(
     let now = state.clock.now();
     let store = state.store.clone();
     let user = blocking(move || {
-        let current = read(&store, &org, &scim_id)?;
-        check_if_match(if_match.as_deref(), &current)?;
-        let patched = apply_user_patch(&User::from_json(current)?, &operations)?;
-        let command = Command::ScimPatchUser {
-            scim_id: scim_id.clone(),
-            patch: user_patch(&patched)?,
+        // Read, If-Match and apply inside the write transaction: no lost update.
+        let command_for = |current: Value| -> Result<Command, ScimFailure> {
+            check_if_match(if_match.as_deref(), &current)?;
+            let patched = apply_user_patch(&User::from_json(current)?, &operations)?;
+            Ok(Command::ScimPatchUser {
+                scim_id: scim_id.clone(),
+                patch: user_patch(&patched)?,
+            })
         };
-        store.execute(org.org_id, &command, now)?;
+        store.execute_on_scim_user(org.org_id, &org.base_url, &scim_id, command_for, now)?;
         read(&store, &org, &scim_id)
     })
     .await?;

@@ -83,3 +83,26 @@ fn two_simultaneous_creates_of_one_user_name_give_201_and_409() {
         }
     }
 }
+
+#[test]
+fn eight_patches_to_one_user_lose_no_change() {
+    for db in TestDatabase::all() {
+        let server = ScimServer::start(&db);
+        let scim = server.client();
+        let created = scim.post("/Users", &user("patched@example.com"));
+        let path = format!("/Users/{}", created.body["id"].as_str().unwrap());
+        let statuses = in_parallel(&scim, 8, move |scim, i| {
+            let body = patch_op(json!([{"op": "add", "path": "phoneNumbers",
+                "value": [{"value": format!("+1555000{i}"), "type": "work"}]}]));
+            scim.patch(&path, &body).status
+        });
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+        let user = scim.get(&format!("/Users/{}", created.body["id"].as_str().unwrap()));
+        let phones = user.body["phoneNumbers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(phones.len(), 8, "{:?}: {}", db.backend, user.body);
+        assert_eq!(user.body["meta"]["version"], "W/\"9\"", "{}", user.body);
+    }
+}

@@ -5,7 +5,7 @@ mod apply;
 mod execute;
 mod reads;
 mod rows;
-mod user_groups;
+mod scim_user;
 mod view;
 
 pub use execute::ExecuteError;

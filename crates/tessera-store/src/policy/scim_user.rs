@@ -1,14 +1,17 @@
-//! SCIM user writes that also set the user's IdP group memberships (Okta's wizard
-//! apps send them inside the User), all in one transaction.
+//! SCIM user writes that need more than one engine command in their transaction: the
+//! user's IdP group memberships sent inside the User (Okta's wizard apps), and a PATCH
+//! computed from the user as read in the same transaction.
 
 use super::apply::apply;
 use super::execute::{ATTEMPTS, Attempt};
 use super::view::TransactionView;
 use crate::connection::write_transaction;
 use crate::schema::{memberships, teams, users};
+use crate::scim::scim_user_on;
 use crate::{DbConnection, ExecuteError, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde_json::Value;
 use std::collections::BTreeSet;
 use tessera_core::OrgId;
 use tessera_policy::{Command, Decision, GroupPatchOp, PolicyError, RandomIds, Subject, decide};
@@ -42,6 +45,41 @@ impl Store {
             }
         }
         Err(PolicyError::Port(StoreError::Contention))
+    }
+
+    /// Reads the SCIM User `scim_id` (as [`Store::scim_user`] shows it) and executes
+    /// `command_for(user)` in the same transaction, so a change committed between the
+    /// read and the write is never lost: when one races in, the user is read again and
+    /// `command_for` (an If-Match check, a PATCH) runs again on the new state.
+    pub fn execute_on_scim_user<E: From<ExecuteError>>(
+        &self,
+        org_id: OrgId,
+        base_url: &str,
+        scim_id: &str,
+        command_for: impl Fn(Value) -> Result<Command, E>,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, E> {
+        let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
+        for _ in 0..ATTEMPTS {
+            let outcome = write_transaction(&mut conn, |conn| {
+                let user = scim_user_on(conn, org_id, base_url, scim_id)?.ok_or_else(|| {
+                    Attempt::Failed(E::from(PolicyError::UserNotFound {
+                        reference: scim_id.to_owned(),
+                    }))
+                })?;
+                let command = command_for(user).map_err(Attempt::Failed)?;
+                decide_and_apply(conn, org_id, &command, now).map_err(|attempt| match attempt {
+                    Attempt::Failed(error) => Attempt::Failed(E::from(error)),
+                    Attempt::Retry => Attempt::Retry,
+                })
+            });
+            match outcome {
+                Ok(decision) => return Ok(decision),
+                Err(Attempt::Failed(error)) => return Err(error),
+                Err(Attempt::Retry) => continue,
+            }
+        }
+        Err(E::from(PolicyError::Port(StoreError::Contention)))
     }
 }
 
