@@ -39,7 +39,10 @@ pub const EXCLUSIVE: &[(&str, &[&str])] = &[
     ("diesel", &["tessera-store"]),
     ("diesel_", &["tessera-store"]),
     ("actix-", &["tessera-http"]),
-    ("anyhow", &["tessera-server", "tessera-admin", "tessera-scim-bench"]),
+    (
+        "anyhow",
+        &["tessera-server", "tessera-admin", "tessera-scim-bench"],
+    ),
 ];
 
 /// One broken rule.
