@@ -89,7 +89,8 @@ pub(crate) async fn create(
     let now = state.clock.now();
     let store = state.store.clone();
     let group = blocking(move || {
-        let decision = store.execute(org.org_id, &Command::ScimCreateGroup(group), now)?;
+        let decision =
+            store.execute_scim(org.org_id, &Command::ScimCreateGroup(group), None, now)?;
         let scim_id = subject_scim_id(&decision).ok_or(ScimFailure::Unavailable)?;
         read(&store, &org, &scim_id, with_members)
     })
@@ -120,7 +121,7 @@ pub(crate) async fn replace(
             scim_id: scim_id.clone(),
             group,
         };
-        store.execute(org.org_id, &command, now)?;
+        store.execute_scim(org.org_id, &command, None, now)?;
         read(&store, &org, &scim_id, with_members)
     })
     .await?;
@@ -156,7 +157,7 @@ pub(crate) async fn patch(
             scim_id: scim_id.clone(),
             ops,
         };
-        store.execute(org.org_id, &command, now)?;
+        store.execute_scim(org.org_id, &command, None, now)?;
         read(&store, &org, &scim_id, with_members)
     })
     .await?;
@@ -178,7 +179,7 @@ pub(crate) async fn delete(
         if if_match.is_some() {
             check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
         }
-        store.execute(org.org_id, &Command::ScimDeleteGroup { scim_id }, now)?;
+        store.execute_scim(org.org_id, &Command::ScimDeleteGroup { scim_id }, None, now)?;
         Ok(())
     })
     .await?;

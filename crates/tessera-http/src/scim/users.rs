@@ -89,7 +89,7 @@ pub(crate) async fn create(
     let store = state.store.clone();
     let user = blocking(move || {
         let command = Command::ScimCreateUser(provisioned);
-        let decision = store.execute_scim_user(org.org_id, &command, groups.as_deref(), now)?;
+        let decision = store.execute_scim(org.org_id, &command, groups.as_deref(), now)?;
         let scim_id = subject_scim_id(&decision).ok_or(ScimFailure::Unavailable)?;
         read(&store, &org, &scim_id)
     })
@@ -121,7 +121,7 @@ pub(crate) async fn replace(
             scim_id: scim_id.clone(),
             user: provisioned,
         };
-        store.execute_scim_user(org.org_id, &command, groups.as_deref(), now)?;
+        store.execute_scim(org.org_id, &command, groups.as_deref(), now)?;
         read(&store, &org, &scim_id)
     })
     .await?;
@@ -175,7 +175,7 @@ pub(crate) async fn delete(
         if if_match.is_some() {
             check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id)?)?;
         }
-        store.execute(org.org_id, &Command::ScimDeleteUser { scim_id }, now)?;
+        store.execute_scim(org.org_id, &Command::ScimDeleteUser { scim_id }, None, now)?;
         Ok(())
     })
     .await?;

@@ -344,3 +344,30 @@ fn every_change_is_audited_as_scim() {
             .any(|e| e.action == "user.created" && e.actor == "scim")
     );
 }
+
+#[test]
+fn a_groups_etag_moves_when_its_members_change() {
+    for db in TestDatabase::all() {
+        let server = ScimServer::start(&db);
+        let scim = server.client();
+        let member = scim.post("/Users", &user("etag.member@example.com"));
+        let member = member.body["id"].as_str().unwrap().to_owned();
+        let group = scim.post("/Groups", &json!({"displayName": "Tagged"}));
+        let path = format!("/Groups/{}", group.body["id"].as_str().unwrap());
+        let before = group.body["meta"]["version"].clone();
+        let add = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": member}]}]));
+        let added = scim.patch(&path, &add);
+        assert_ne!(added.body["meta"]["version"], before, "{}", added.body);
+        assert_eq!(
+            scim.get(&path).body["meta"]["version"],
+            added.body["meta"]["version"]
+        );
+        let remove =
+            patch_op(json!([{"op": "remove", "path": format!("members[value eq \"{member}\"]")}]));
+        let removed = scim.patch(&path, &remove);
+        assert_ne!(
+            removed.body["meta"]["version"],
+            added.body["meta"]["version"]
+        );
+    }
+}

@@ -1,6 +1,7 @@
-//! SCIM user writes that need more than one engine command in their transaction: the
-//! user's IdP group memberships sent inside the User (Okta's wizard apps), and a PATCH
-//! computed from the user as read in the same transaction.
+//! SCIM writes: every decision also moves the `meta.version` (ETag) of the groups whose
+//! members it changed; a user's IdP group memberships sent inside the User (Okta's
+//! wizard apps) are more engine commands in the same transaction; a user PATCH is
+//! computed from the user as read in that transaction.
 
 use super::apply::apply;
 use super::execute::{ATTEMPTS, Attempt};
@@ -8,21 +9,25 @@ use super::view::TransactionView;
 use crate::connection::write_transaction;
 use crate::schema::{memberships, teams, users};
 use crate::scim::scim_user_on;
+use crate::time::to_db;
 use crate::{DbConnection, ExecuteError, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tessera_core::OrgId;
-use tessera_policy::{Command, Decision, GroupPatchOp, PolicyError, RandomIds, Subject, decide};
+use tessera_policy::{
+    Change, Command, Decision, GroupPatchOp, PolicyError, RandomIds, Subject, decide,
+};
 
 impl Store {
-    /// [`Store::execute`] for a SCIM user command; when `groups` (SCIM group ids) is
-    /// given, the user then becomes a member of exactly those IdP-managed groups in the
+    /// [`Store::execute`] for a SCIM command, also moving the version of each group whose
+    /// members change. For a user command with `groups` (SCIM group ids), the user then
+    /// becomes a member of exactly those IdP-managed groups in the
     /// same transaction, through the engine's group commands (audited, S4): missing
     /// memberships added, others removed. Local teams are untouched and unknown group
     /// ids ignored. A failure anywhere writes nothing.
-    pub fn execute_scim_user(
+    pub fn execute_scim(
         &self,
         org_id: OrgId,
         command: &Command,
@@ -62,6 +67,13 @@ impl Store {
         let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
         for _ in 0..ATTEMPTS {
             let outcome = write_transaction(&mut conn, |conn| {
+                // Lock the row first (a no-op write), so the user read below is the one
+                // the update will replace, on PostgreSQL too.
+                diesel::update(users::table)
+                    .filter(users::org_id.eq(org_id.to_string()))
+                    .filter(users::scim_id.eq(scim_id))
+                    .set(users::version.eq(users::version))
+                    .execute(conn)?;
                 let user = scim_user_on(conn, org_id, base_url, scim_id)?.ok_or_else(|| {
                     Attempt::Failed(E::from(PolicyError::UserNotFound {
                         reference: scim_id.to_owned(),
@@ -94,7 +106,36 @@ fn decide_and_apply(
         decide(&view, command, now, &mut RandomIds).map_err(Attempt::Failed)?
     };
     apply(conn, org_id, &decision, now)?;
+    bump_member_versions(conn, &decision, now)?;
     Ok(decision)
+}
+
+/// A new version (and `lastModified`) for each team whose members the decision changed:
+/// one keyed update per team, whatever its size, so a group's ETag follows its members.
+fn bump_member_versions(
+    conn: &mut DbConnection,
+    decision: &Decision,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let teams: BTreeSet<String> = decision
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AddMembership(membership) => Some(membership.team.to_string()),
+            Change::RemoveMembership { team, .. } => Some(team.to_string()),
+            _ => None,
+        })
+        .collect();
+    for team in teams {
+        diesel::update(teams::table.filter(teams::id.eq(team)))
+            .filter(teams::scim_id.is_not_null())
+            .set((
+                teams::version.eq(teams::version + 1),
+                teams::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Adds the command's user (the replaced one, or the decision's subject) to the `wanted` IdP groups it is missing from and removes
