@@ -114,14 +114,22 @@ pub(crate) async fn replace(
     let now = state.clock.now();
     let store = state.store.clone();
     let user = blocking(move || {
-        if if_match.is_some() {
-            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id)?)?;
-        }
-        let command = Command::ScimReplaceUser {
-            scim_id: scim_id.clone(),
-            user: provisioned,
+        let command_for = |current: Value| -> Result<Command, ScimFailure> {
+            check_if_match(if_match.as_deref(), &current)?;
+            Ok(Command::ScimReplaceUser {
+                scim_id: scim_id.clone(),
+                user: provisioned.clone(),
+            })
         };
-        store.execute_scim(org.org_id, &command, groups.as_deref(), now)?;
+        let groups = groups.as_deref();
+        store.execute_on_scim_user(
+            org.org_id,
+            &org.base_url,
+            &scim_id,
+            command_for,
+            groups,
+            now,
+        )?;
         read(&store, &org, &scim_id)
     })
     .await?;
@@ -153,7 +161,7 @@ pub(crate) async fn patch(
                 patch: user_patch(&patched)?,
             })
         };
-        store.execute_on_scim_user(org.org_id, &org.base_url, &scim_id, command_for, now)?;
+        store.execute_on_scim_user(org.org_id, &org.base_url, &scim_id, command_for, None, now)?;
         read(&store, &org, &scim_id)
     })
     .await?;
@@ -172,10 +180,13 @@ pub(crate) async fn delete(
     let now = state.clock.now();
     let store = state.store.clone();
     blocking(move || {
-        if if_match.is_some() {
-            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id)?)?;
-        }
-        store.execute_scim(org.org_id, &Command::ScimDeleteUser { scim_id }, None, now)?;
+        let command_for = |current: Value| -> Result<Command, ScimFailure> {
+            check_if_match(if_match.as_deref(), &current)?;
+            Ok(Command::ScimDeleteUser {
+                scim_id: scim_id.clone(),
+            })
+        };
+        store.execute_on_scim_user(org.org_id, &org.base_url, &scim_id, command_for, None, now)?;
         Ok(())
     })
     .await?;

@@ -53,15 +53,17 @@ impl Store {
     }
 
     /// Reads the SCIM User `scim_id` (as [`Store::scim_user`] shows it) and executes
-    /// `command_for(user)` in the same transaction, so a change committed between the
-    /// read and the write is never lost: when one races in, the user is read again and
-    /// `command_for` (an If-Match check, a PATCH) runs again on the new state.
+    /// `command_for(user)` in the same transaction, with `groups` as in
+    /// [`Store::execute_scim`], so a change committed between the read and the write is
+    /// never lost: when one races in, the user is read again and `command_for` (an
+    /// If-Match check, a PATCH) runs again on the new state.
     pub fn execute_on_scim_user<E: From<ExecuteError>>(
         &self,
         org_id: OrgId,
         base_url: &str,
         scim_id: &str,
         command_for: impl Fn(Value) -> Result<Command, E>,
+        groups: Option<&[String]>,
         now: DateTime<Utc>,
     ) -> Result<Decision, E> {
         let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
@@ -80,10 +82,15 @@ impl Store {
                     }))
                 })?;
                 let command = command_for(user).map_err(Attempt::Failed)?;
-                decide_and_apply(conn, org_id, &command, now).map_err(|attempt| match attempt {
+                let widen = |attempt| match attempt {
                     Attempt::Failed(error) => Attempt::Failed(E::from(error)),
                     Attempt::Retry => Attempt::Retry,
-                })
+                };
+                let decision = decide_and_apply(conn, org_id, &command, now).map_err(widen)?;
+                if let Some(groups) = groups {
+                    set_groups(conn, org_id, &command, &decision, groups, now).map_err(widen)?;
+                }
+                Ok(decision)
             });
             match outcome {
                 Ok(decision) => return Ok(decision),
