@@ -139,10 +139,11 @@ impl Store {
                 .offset(to_i64(request.offset))
                 .limit(to_i64(request.limit))
                 .load(&mut *conn)?;
-            let resources = rows
+            let mut resources: Vec<Value> = rows
                 .into_iter()
                 .map(|r| user_json(r, request.base_url))
                 .collect();
+            add_groups(&mut conn, request.base_url, &mut resources)?;
             return Ok(ScimPage {
                 total_results: u64::try_from(total).unwrap_or(0),
                 resources,
@@ -163,11 +164,14 @@ impl Store {
             },
         };
         let rows: Vec<ScimUserRow> = query.load(&mut *conn)?;
-        Ok(page_of(
-            rows.into_iter().map(|r| user_json(r, request.base_url)),
+        let base_url = request.base_url;
+        let mut page = page_of(
+            rows.into_iter().map(|r| user_json(r, base_url)),
             filter,
             request,
-        ))
+        );
+        add_groups(&mut conn, base_url, &mut page.resources)?;
+        Ok(page)
     }
 
     /// The SCIM Group with our SCIM id `scim_id`, or `None` (also once detached, T7).
@@ -269,7 +273,49 @@ pub(crate) fn scim_user_on(
         .select(ScimUserRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(|row| user_json(row, base_url)))
+    let mut users: Vec<Value> = row
+        .map(|row| user_json(row, base_url))
+        .into_iter()
+        .collect();
+    add_groups(conn, base_url, &mut users)?;
+    Ok(users.pop())
+}
+
+/// Adds the read-only `groups` (RFC 7643 §4.1.2: the user's IdP groups) to these User
+/// resources, in one query on the memberships' user index, after paging.
+fn add_groups(conn: &mut DbConnection, base_url: &str, resources: &mut [Value]) -> QueryResult<()> {
+    let ids: Vec<&str> = resources.iter().filter_map(|r| r["id"].as_str()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(Option<String>, Option<String>, String)> = memberships::table
+        .inner_join(users::table)
+        .inner_join(teams::table)
+        .filter(users::scim_id.eq_any(&ids))
+        .filter(teams::idp_managed.eq(true))
+        .filter(teams::scim_id.is_not_null())
+        .order(teams::scim_id.asc())
+        .select((users::scim_id, teams::scim_id, teams::name))
+        .load(conn)?;
+    let mut groups: HashMap<String, Vec<Value>> = HashMap::new();
+    for (user, group, name) in rows {
+        let (Some(user), Some(group)) = (user, group) else {
+            continue;
+        };
+        groups.entry(user).or_default().push(json!({
+            "value": group,
+            "$ref": format!("{}/Groups/{group}", base_url.trim_end_matches('/')),
+            "display": name,
+            "type": "direct",
+        }));
+    }
+    for resource in resources {
+        let id = resource["id"].as_str().unwrap_or_default().to_owned();
+        if let (Some(list), Value::Object(object)) = (groups.remove(&id), resource) {
+            object.insert("groups".into(), Value::Array(list));
+        }
+    }
+    Ok(())
 }
 
 fn to_i64(value: u64) -> i64 {

@@ -69,6 +69,20 @@ fn groups_inside_the_user_set_its_idp_memberships() {
         assert_eq!(replaced.status, 200, "{}", replaced.body);
         assert_eq!(members(&scim, &sales), vec![other.clone()]);
         assert_eq!(members(&scim, &eng), vec![id.clone()]);
+        let read = scim.get(&format!("/Users/{id}"));
+        assert_eq!(
+            read.body["groups"][0]["value"],
+            eng.as_str(),
+            "{}",
+            read.body
+        );
+        assert_eq!(read.body["groups"][0]["display"], "Engineering");
+        assert_eq!(read.body["groups"].as_array().map(Vec::len), Some(1));
+        let listed = scim.get("/Users?filter=userName+eq+%22wiz%40example.com%22");
+        assert_eq!(
+            listed.body["Resources"][0]["groups"][0]["value"],
+            eng.as_str()
+        );
 
         // Okta sends `groups: []` on every PUT, group push or not: it changes nothing.
         assert_eq!(put(&[]).status, 200);
