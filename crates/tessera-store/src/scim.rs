@@ -184,14 +184,7 @@ impl Store {
         with_members: bool,
     ) -> Result<Option<Value>> {
         let mut conn = self.conn()?;
-        let row: Option<ScimGroupRow> = teams::table
-            .filter(teams::org_id.eq(org_id.to_string()))
-            .filter(teams::scim_id.eq(scim_id))
-            .filter(teams::idp_managed.eq(true))
-            .select(ScimGroupRow::as_select())
-            .first(&mut *conn)
-            .optional()?;
-        let Some(row) = row else {
+        let Some(row) = group_row(&mut conn, org_id, scim_id)? else {
             return Ok(None);
         };
         let mut members = if with_members {
@@ -316,6 +309,30 @@ fn add_groups(conn: &mut DbConnection, base_url: &str, resources: &mut [Value]) 
         }
     }
     Ok(())
+}
+
+fn group_row(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    scim_id: &str,
+) -> QueryResult<Option<ScimGroupRow>> {
+    teams::table
+        .filter(teams::org_id.eq(org_id.to_string()))
+        .filter(teams::scim_id.eq(scim_id))
+        .filter(teams::idp_managed.eq(true))
+        .select(ScimGroupRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// [`Store::scim_group`] without members, on `conn` (e.g. inside a write transaction).
+pub(crate) fn scim_group_on(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    base_url: &str,
+    scim_id: &str,
+) -> QueryResult<Option<Value>> {
+    Ok(group_row(conn, org_id, scim_id)?.map(|row| group_json(row, None, base_url)))
 }
 
 fn to_i64(value: u64) -> i64 {

@@ -11,6 +11,7 @@ use super::response::{
 use crate::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tessera_policy::{Command, GroupPatchOp, ProvisionedGroup};
 use tessera_scim::{
@@ -114,14 +115,11 @@ pub(crate) async fn replace(
     let now = state.clock.now();
     let store = state.store.clone();
     let group = blocking(move || {
-        if if_match.is_some() {
-            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
-        }
         let command = Command::ScimReplaceGroup {
             scim_id: scim_id.clone(),
             group,
         };
-        store.execute_scim(org.org_id, &command, None, now)?;
+        execute(&store, &org, &scim_id, if_match.as_deref(), &command, now)?;
         read(&store, &org, &scim_id, with_members)
     })
     .await?;
@@ -150,14 +148,11 @@ pub(crate) async fn patch(
     let now = state.clock.now();
     let store = state.store.clone();
     let group = blocking(move || {
-        if if_match.is_some() {
-            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
-        }
         let command = Command::ScimPatchGroup {
             scim_id: scim_id.clone(),
             ops,
         };
-        store.execute_scim(org.org_id, &command, None, now)?;
+        execute(&store, &org, &scim_id, if_match.as_deref(), &command, now)?;
         read(&store, &org, &scim_id, with_members)
     })
     .await?;
@@ -176,14 +171,36 @@ pub(crate) async fn delete(
     let now = state.clock.now();
     let store = state.store.clone();
     blocking(move || {
-        if if_match.is_some() {
-            check_if_match(if_match.as_deref(), &read(&store, &org, &scim_id, false)?)?;
-        }
-        store.execute_scim(org.org_id, &Command::ScimDeleteGroup { scim_id }, None, now)?;
-        Ok(())
+        let command = Command::ScimDeleteGroup {
+            scim_id: scim_id.clone(),
+        };
+        execute(&store, &org, &scim_id, if_match.as_deref(), &command, now)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Executes `command`; an If-Match is checked on the group as read (row locked) in the
+/// same transaction, so no change can slip in between.
+fn execute(
+    store: &Store,
+    org: &ScimOrg,
+    scim_id: &str,
+    if_match: Option<&str>,
+    command: &Command,
+    now: DateTime<Utc>,
+) -> Result<(), ScimFailure> {
+    match if_match {
+        None => store.execute_scim(org.org_id, command, None, now)?,
+        Some(tag) => {
+            let command_for = |current: Value| -> Result<Command, ScimFailure> {
+                check_if_match(Some(tag), &current)?;
+                Ok(command.clone())
+            };
+            store.execute_on_scim_group(org.org_id, &org.base_url, scim_id, command_for, now)?
+        }
+    };
+    Ok(())
 }
 
 fn read(

@@ -369,5 +369,22 @@ fn a_groups_etag_moves_when_its_members_change() {
             removed.body["meta"]["version"],
             added.body["meta"]["version"]
         );
+
+        // If-Match on a group: the old version is refused, the current one accepted.
+        let send = |tag: &str| {
+            answer(
+                scim.http
+                    .patch(server.url(&path))
+                    .bearer_auth(&server.token)
+                    .header("If-Match", tag)
+                    .body(add.to_string())
+                    .send()
+                    .unwrap(),
+            )
+        };
+        let stale = added.body["meta"]["version"].as_str().unwrap();
+        assert_eq!(send(stale).status, 412);
+        let current = removed.body["meta"]["version"].as_str().unwrap();
+        assert_eq!(send(current).status, 200);
     }
 }

@@ -8,7 +8,7 @@ use super::execute::{ATTEMPTS, Attempt};
 use super::view::TransactionView;
 use crate::connection::write_transaction;
 use crate::schema::{memberships, teams, users};
-use crate::scim::scim_user_on;
+use crate::scim::{scim_group_on, scim_user_on};
 use crate::time::to_db;
 use crate::{DbConnection, ExecuteError, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -66,22 +66,62 @@ impl Store {
         groups: Option<&[String]>,
         now: DateTime<Utc>,
     ) -> Result<Decision, E> {
+        let read = |conn: &mut DbConnection| {
+            // Lock the row first (a no-op write), so the user read is the one the
+            // update replaces, on PostgreSQL too.
+            diesel::update(users::table)
+                .filter(users::org_id.eq(org_id.to_string()))
+                .filter(users::scim_id.eq(scim_id))
+                .set(users::version.eq(users::version))
+                .execute(conn)?;
+            scim_user_on(conn, org_id, base_url, scim_id)
+        };
+        let missing = || PolicyError::UserNotFound {
+            reference: scim_id.to_owned(),
+        };
+        self.execute_on_read(org_id, read, missing, command_for, groups, now)
+    }
+
+    /// [`Store::execute_on_scim_user`] for the SCIM Group `scim_id`, read without its
+    /// members (as an If-Match check needs it).
+    pub fn execute_on_scim_group<E: From<ExecuteError>>(
+        &self,
+        org_id: OrgId,
+        base_url: &str,
+        scim_id: &str,
+        command_for: impl Fn(Value) -> Result<Command, E>,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, E> {
+        let read = |conn: &mut DbConnection| {
+            diesel::update(teams::table)
+                .filter(teams::org_id.eq(org_id.to_string()))
+                .filter(teams::scim_id.eq(scim_id))
+                .set(teams::version.eq(teams::version))
+                .execute(conn)?;
+            scim_group_on(conn, org_id, base_url, scim_id)
+        };
+        let missing = || PolicyError::TeamNotFound {
+            reference: scim_id.to_owned(),
+        };
+        self.execute_on_read(org_id, read, missing, command_for, None, now)
+    }
+
+    /// One transaction: `read` the resource (`missing` when there is none), decide and
+    /// apply `command_for(resource)`, then `groups`; all again after a lost race.
+    fn execute_on_read<E: From<ExecuteError>>(
+        &self,
+        org_id: OrgId,
+        read: impl Fn(&mut DbConnection) -> QueryResult<Option<Value>>,
+        missing: impl Fn() -> ExecuteError,
+        command_for: impl Fn(Value) -> Result<Command, E>,
+        groups: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, E> {
         let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
         for _ in 0..ATTEMPTS {
             let outcome = write_transaction(&mut conn, |conn| {
-                // Lock the row first (a no-op write), so the user read below is the one
-                // the update will replace, on PostgreSQL too.
-                diesel::update(users::table)
-                    .filter(users::org_id.eq(org_id.to_string()))
-                    .filter(users::scim_id.eq(scim_id))
-                    .set(users::version.eq(users::version))
-                    .execute(conn)?;
-                let user = scim_user_on(conn, org_id, base_url, scim_id)?.ok_or_else(|| {
-                    Attempt::Failed(E::from(PolicyError::UserNotFound {
-                        reference: scim_id.to_owned(),
-                    }))
-                })?;
-                let command = command_for(user).map_err(Attempt::Failed)?;
+                let resource = read(conn)?.ok_or_else(|| Attempt::Failed(E::from(missing())))?;
+                let command = command_for(resource).map_err(Attempt::Failed)?;
                 let widen = |attempt| match attempt {
                     Attempt::Failed(error) => Attempt::Failed(E::from(error)),
                     Attempt::Retry => Attempt::Retry,
