@@ -5,7 +5,7 @@ mod apply;
 mod execute;
 mod reads;
 mod rows;
-mod scim_user;
+mod scim_writes;
 mod view;
 
 pub use execute::ExecuteError;
