@@ -139,6 +139,16 @@ fn expand(
                     expand(out, op, inner, (!core).then_some(standard))?;
                     continue;
                 }
+                // A whole schema set to null removes it, as a path naming it would;
+                // any other non-object value is refused the same way.
+                (Some((standard, "")), Value::Null) => {
+                    whole_schema(out, PatchOpKind::Remove, standard, None)?;
+                    continue;
+                }
+                (Some((standard, "")), other) => {
+                    whole_schema(out, op, standard, Some(other.clone()))?;
+                    continue;
+                }
                 (None, Value::Object(_)) => PatchPath::attr(AttrPath::new(key.clone())),
                 _ => parse_path(key)?,
             },

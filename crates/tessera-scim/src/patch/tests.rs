@@ -477,3 +477,14 @@ fn a_path_naming_the_whole_enterprise_extension_sets_or_removes_it() {
             .is_err()
     );
 }
+
+#[test]
+fn a_whole_extension_set_to_null_without_a_path_is_the_same_remove_as_with_one() {
+    let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let pathless = normalise_patch(&json!({"Operations": [{"op": "add", "value": {ext: null}}]}));
+    let with_path = normalise_patch(&json!({"Operations": [{"op": "remove", "path": ext}]}));
+    assert_eq!(pathless, with_path);
+    let again = json!({"Operations": pathless.as_ref().unwrap().iter().map(PatchOperation::to_json).collect::<Vec<_>>()});
+    assert_eq!(normalise_patch(&again), with_path, "idempotent");
+    assert!(normalise_patch(&json!({"Operations": [{"op": "add", "value": {ext: "x"}}]})).is_err());
+}
