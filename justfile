@@ -23,9 +23,12 @@ test: setup
     set -euo pipefail
     if scripts/ensure-postgres.sh; then export TESSERA_TEST_REQUIRE_POSTGRES=1; fi
     if [ -x /usr/bin/chromium ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi  # the pages' Chromium test (tests/it/pages.rs)
-    cargo test --workspace --all-targets
-    cargo test --workspace --doc
+    mkdir -p "$CARGO_TARGET_DIR"
+    log="$CARGO_TARGET_DIR/test-output.txt"
+    cargo test --workspace --all-targets 2>&1 | tee "$log"
     scripts/conformance.sh  # the PyPI SCIM conformance tools (fixtures/scim/README.md)
+    # One closing line for the whole run (the crates have no doc tests).
+    awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
 
 # Check formatting and lints, as CI's reviewers do
 lint:
