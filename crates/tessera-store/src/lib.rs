@@ -12,6 +12,7 @@ mod invitations;
 mod orgs;
 mod policy;
 mod records;
+mod row_counts;
 mod saml;
 mod schema;
 mod scim;

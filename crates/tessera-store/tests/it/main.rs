@@ -5,6 +5,7 @@
 mod orgs;
 mod persistence;
 mod policy;
+mod row_counts;
 mod users;
 
 use chrono::{DateTime, TimeZone, Utc};
