@@ -2,8 +2,8 @@
 
 use anyhow::{Context, bail};
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `tessera-server`; killed on drop.
@@ -28,19 +28,27 @@ fn server_binary() -> anyhow::Result<PathBuf> {
 }
 
 impl ServerProcess {
-    /// Starts the server on `database_url` and waits until `/healthz` answers.
+    /// Starts the server built next to this binary on `database_url` and waits until
+    /// `/healthz` answers.
     pub fn start(database_url: &str) -> anyhow::Result<Self> {
+        Self::start_binary(&server_binary()?, database_url, Stdio::inherit())
+    }
+
+    /// Starts `binary` on `database_url`, its log (stderr) going to `log`, and waits
+    /// until `/healthz` answers.
+    pub fn start_binary(binary: &Path, database_url: &str, log: Stdio) -> anyhow::Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let child = Command::new(server_binary()?)
+        let child = Command::new(binary)
             .env("TESSERA_DATABASE_URL", database_url)
             .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
             .env("TESSERA_PUBLIC_URL", &base_url)
             .env("TESSERA_DEMO_ORG", "false")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
+            .stderr(log)
             .spawn()
-            .context("start tessera-server")?;
+            .with_context(|| format!("start {}", binary.display()))?;
         let server = Self { child, base_url };
         let http = reqwest::blocking::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -55,6 +63,16 @@ impl ServerProcess {
             std::thread::sleep(Duration::from_millis(50));
         }
         bail!("tessera-server did not answer /healthz within 30 s")
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// How the server ended, or `None` while it still runs.
+    pub fn exit_status(&mut self) -> anyhow::Result<Option<ExitStatus>> {
+        Ok(self.child.try_wait()?)
     }
 }
 
