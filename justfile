@@ -46,6 +46,11 @@ bench: setup
     scripts/ensure-postgres.sh || true
     cargo bench --workspace
 
+# Throw issue #9's attacks at a release server, one line per scenario (docs/security.md); e.g. `just abuse --quick`
+abuse *FLAGS: setup
+    cargo build --release --package tessera-server --package tessera-abuse
+    "$CARGO_TARGET_DIR/release/tessera-abuse" {{FLAGS}}
+
 # The operator CLI, e.g. `just admin org list`
 admin *ARGS:
     cargo run --quiet --package tessera-admin -- {{ARGS}}

@@ -41,7 +41,12 @@ pub const EXCLUSIVE: &[(&str, &[&str])] = &[
     ("actix-", &["tessera-http"]),
     (
         "anyhow",
-        &["tessera-server", "tessera-admin", "tessera-scim-bench"],
+        &[
+            "tessera-server",
+            "tessera-admin",
+            "tessera-scim-bench",
+            "tessera-abuse",
+        ],
     ),
 ];
 

@@ -1,0 +1,159 @@
+//! Item 1: hostile mapping sheets uploaded by org A's admin through the API: the real
+//! exported sheet with one extra cell at XFD1048576, and a shared-strings zip bomb.
+
+use super::Ctx;
+use crate::tally::Tally;
+use anyhow::Context;
+use std::io::{Cursor, Read};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+const SHEET: &str = "xl/worksheets/sheet1.xml";
+const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
+
+/// Copies the archive `xlsx`, replacing (or adding) `name` with `content`.
+fn with_entry(xlsx: &[u8], name: &str, content: &mut dyn Read) -> anyhow::Result<Vec<u8>> {
+    let mut archive = ZipArchive::new(Cursor::new(xlsx)).context("read the exported sheet")?;
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index)?;
+        if entry.name()? != name {
+            out.raw_copy_file(entry)?;
+        }
+    }
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .large_file(true);
+    out.start_file(name, options)?;
+    std::io::copy(content, &mut out)?;
+    Ok(out.finish()?.into_inner())
+}
+
+fn entry_text(xlsx: &[u8], name: &str) -> anyhow::Result<String> {
+    let mut archive = ZipArchive::new(Cursor::new(xlsx))?;
+    let mut text = String::new();
+    archive.by_name(name)?.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// The exported sheet claiming the whole grid (A1:XFD1048576) with one cell in its
+/// last corner.
+pub fn last_cell_sheet(export: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let sheet = entry_text(export, SHEET)?;
+    let dimension_start = sheet
+        .find("<dimension ")
+        .context("no <dimension> in sheet1")?;
+    let dimension_end = dimension_start
+        + sheet[dimension_start..]
+            .find("/>")
+            .context("unclosed <dimension>")?
+        + 2;
+    let corner = r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#;
+    let mut hostile = String::with_capacity(sheet.len() + 200);
+    hostile.push_str(&sheet[..dimension_start]);
+    hostile.push_str(r#"<dimension ref="A1:XFD1048576"/>"#);
+    hostile.push_str(&sheet[dimension_end..]);
+    let hostile = hostile.replacen("</sheetData>", &format!("{corner}</sheetData>"), 1);
+    with_entry(export, SHEET, &mut hostile.as_bytes())
+}
+
+/// The exported sheet whose shared strings hold one string of `inflated` bytes; the
+/// file itself stays about a thousand times smaller.
+pub fn shared_strings_bomb(export: &[u8], inflated: u64) -> anyhow::Result<Vec<u8>> {
+    let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#;
+    let tail = "</t></si></sst>";
+    let mut content = head
+        .as_bytes()
+        .chain(std::io::repeat(b'A').take(inflated))
+        .chain(tail.as_bytes());
+    with_entry(export, SHARED_STRINGS, &mut content)
+}
+
+fn upload(ctx: &Ctx<'_>, tally: &mut Tally, what: &str, xlsx: Vec<u8>) -> anyhow::Result<()> {
+    let before = ctx.connection()?;
+    let response = tally.record(
+        ctx.client()?
+            .post(ctx.api("/mapping-sheet?file_name=user-mapping-attacked.xlsx"))
+            .bearer_auth(&ctx.seeded.admin_token)
+            .header("Content-Type", "application/octet-stream")
+            .body(xlsx)
+            .send(),
+    );
+    if let Some(response) = response {
+        let status = response.status().as_u16();
+        tally.check((400..500).contains(&status) && status != 413, || {
+            format!("{what}: expected a 4xx refusal (not 413), got {status}")
+        });
+    }
+    if ctx.alive() {
+        let after = ctx.connection()?;
+        tally.check(before == after, || {
+            format!("{what}: the walkthrough changed: {before} → {after}")
+        });
+    }
+    Ok(())
+}
+
+/// The exported sheet of org A, as its admin downloads it.
+fn export(ctx: &Ctx<'_>) -> anyhow::Result<Vec<u8>> {
+    let response = ctx
+        .client()?
+        .get(ctx.api("/mapping-sheet"))
+        .bearer_auth(&ctx.seeded.admin_token)
+        .send()?
+        .error_for_status()?;
+    Ok(response.bytes()?.to_vec())
+}
+
+/// Uploads the sheet with a cell at XFD1048576.
+pub fn last_cell(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
+    let mut tally = Tally::default();
+    let hostile = last_cell_sheet(&export(ctx)?)?;
+    upload(ctx, &mut tally, "cell at XFD1048576", hostile)?;
+    Ok(tally)
+}
+
+/// Uploads the shared-strings bomb.
+pub fn zip_bomb(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
+    let mut tally = Tally::default();
+    let bomb = shared_strings_bomb(&export(ctx)?, ctx.sizes.zip_bomb_bytes)?;
+    upload(ctx, &mut tally, "zip bomb", bomb)?;
+    Ok(tally)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::Write;
+
+    fn sample() -> Vec<u8> {
+        let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+        out.start_file(SHEET, SimpleFileOptions::default()).unwrap();
+        out.write_all(br#"<worksheet><dimension ref="A1:C3"/><sheetData><row r="1"/></sheetData></worksheet>"#)
+            .unwrap();
+        out.start_file(SHARED_STRINGS, SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(b"<sst/>").unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_hostile_sheet_claims_the_whole_grid_and_keeps_its_rows() {
+        let hostile = last_cell_sheet(&sample()).unwrap();
+        let sheet = entry_text(&hostile, SHEET).unwrap();
+        assert!(sheet.contains(r#"<dimension ref="A1:XFD1048576"/>"#));
+        assert!(sheet.contains(r#"<row r="1"/><row r="1048576"><c r="XFD1048576""#));
+        assert!(!sheet.contains("A1:C3"));
+    }
+
+    #[test]
+    fn the_bomb_inflates_a_thousand_fold() {
+        let bomb = shared_strings_bomb(&sample(), 8 << 20).unwrap();
+        assert!(bomb.len() < 64 << 10, "{} bytes", bomb.len());
+        let strings = entry_text(&bomb, SHARED_STRINGS).unwrap();
+        assert!(strings.len() > 8 << 20);
+        assert!(strings.ends_with("AAA</t></si></sst>"));
+        assert!(entry_text(&bomb, SHEET).unwrap().contains("A1:C3"));
+    }
+}
