@@ -20,11 +20,15 @@ pub const AUDIT_GROWTH_BOUND: usize = 100;
 pub const SAML_REQUEST_GROWTH_BOUND: u64 = 1_000;
 /// Failures printed per scenario.
 const SHOWN_FAILURES: usize = 5;
+/// Characters printed per failure.
+const FAILURE_WIDTH: usize = 240;
 
 /// The server under attack, restarted on the same database when a scenario kills it.
 pub struct Harness {
     /// The `tessera-server` binary.
     pub binary: PathBuf,
+    /// The `tessera-admin` binary next to it.
+    pub admin_binary: PathBuf,
     /// Its database.
     pub database_url: String,
     /// Where its log goes.
@@ -75,13 +79,23 @@ impl Verdict {
             self.took.as_secs_f64(),
         );
         for failure in self.tally.failures.iter().take(SHOWN_FAILURES) {
-            println!("       - {failure}");
+            println!("       - {}", one_line(failure));
         }
         let more = self.tally.failures.len().saturating_sub(SHOWN_FAILURES);
         if more > 0 {
             println!("       - … and {more} more");
         }
     }
+}
+
+/// The first line of `text`, at most `FAILURE_WIDTH` characters.
+fn one_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    let mut line: String = first.chars().take(FAILURE_WIDTH).collect();
+    if line.len() < text.trim_end().len() {
+        line.push_str(" …");
+    }
+    line
 }
 
 /// What "wrote nothing" compares.
@@ -102,7 +116,9 @@ impl Harness {
         sizes: Sizes,
         limits: Limits,
     ) -> anyhow::Result<Self> {
+        let admin_binary = binary.with_file_name("tessera-admin");
         Ok(Self {
+            admin_binary,
             store: Store::connect(&database_url)?,
             binary,
             database_url,
@@ -169,7 +185,9 @@ impl Harness {
             seeded: &self.seeded,
             sizes: &self.sizes,
             store: &self.store,
-            max_latency: self.limits.max_latency,
+            limits: &self.limits,
+            admin_binary: &self.admin_binary,
+            database_url: &self.database_url,
             pid,
         };
         let mut tally = (scenario.run)(&ctx).unwrap_or_else(|error| {

@@ -40,6 +40,8 @@ pub struct Seeded {
     pub bystander: SeededOrg,
     /// Org A's account admin's API token.
     pub admin_token: String,
+    /// A web session cookie value of org A's account admin.
+    pub admin_session: String,
     /// A web session cookie value of org A's viewer (not an admin).
     pub viewer_session: String,
     /// Org A's password accounts the brute-force attack aims at.
@@ -128,6 +130,13 @@ pub fn seed(database_url: &str, sizes: &Sizes) -> anyhow::Result<Seeded> {
         &operator,
         now,
     )?;
+    let admin_session = store.create_session(
+        attacked.id,
+        admin.id,
+        SessionKind::Web,
+        Duration::days(1),
+        now,
+    )?;
     let viewer = store.create_user(
         attacked.id,
         &user(&format!("viewer@{ATTACKED}.example"), Role::Viewer)?,
@@ -157,6 +166,7 @@ pub fn seed(database_url: &str, sizes: &Sizes) -> anyhow::Result<Seeded> {
         attacked,
         bystander,
         admin_token,
+        admin_session,
         viewer_session,
         password_accounts: victims,
     })

@@ -8,14 +8,18 @@ pub mod saml_login;
 pub mod scim;
 pub mod xlsx;
 
-use crate::Sizes;
 use crate::setup::Seeded;
 use crate::tally::{Shared, Tally};
+use crate::{Limits, Sizes};
+use anyhow::Context;
 use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
+use std::path::Path;
 use std::time::{Duration, Instant};
 use tessera_scim_bench::{Measurement, run_parallel};
 
+/// The web session cookie's name.
+pub const SESSION_COOKIE: &str = "tessera_session";
 /// A request that takes longer than this counts as unanswered.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -29,8 +33,12 @@ pub struct Ctx<'a> {
     pub sizes: &'a Sizes,
     /// The database the server runs on.
     pub store: &'a tessera_store::Store,
-    /// The slowest answer a refusal may take.
-    pub max_latency: Duration,
+    /// What must hold.
+    pub limits: &'a Limits,
+    /// The `tessera-admin` binary next to the server.
+    pub admin_binary: &'a Path,
+    /// The database URL, for the CLI.
+    pub database_url: &'a str,
     /// The server's pid, to tell whether it still runs.
     pub pid: u32,
 }
@@ -69,6 +77,14 @@ impl Ctx<'_> {
             .error_for_status()?
             .json()?)
     }
+}
+
+/// The CSRF token of a page's forms.
+pub fn csrf_of(page: &str) -> anyhow::Result<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker).context("no CSRF field on the page")? + marker.len();
+    let end = start + page[start..].find('"').context("unclosed CSRF value")?;
+    Ok(page[start..end].to_owned())
 }
 
 /// One answer of a flood.
@@ -136,6 +152,16 @@ pub const SCENARIOS: &[Scenario] = &[
         name: "xlsx-last-cell",
         item: "1",
         run: xlsx::last_cell,
+    },
+    Scenario {
+        name: "xlsx-last-cell-page",
+        item: "1",
+        run: xlsx::last_cell_page,
+    },
+    Scenario {
+        name: "xlsx-last-cell-cli",
+        item: "1",
+        run: xlsx::last_cell_cli,
     },
     Scenario {
         name: "xlsx-zip-bomb",

@@ -3,11 +3,9 @@
 //! boundary at every byte. Sent anonymously and by a signed-in viewer (not an admin,
 //! no CSRF token): both must be refused fast, before the body is parsed.
 
-use super::{Answer, Ctx, flood};
+use super::{Answer, Ctx, SESSION_COOKIE, flood};
 use crate::tally::Tally;
 
-/// The session cookie's name.
-const SESSION_COOKIE: &str = "tessera_session";
 /// Just under the default 1 MiB body limit.
 const BODY_BYTES: usize = 1_000_000;
 
@@ -40,7 +38,7 @@ pub fn near_boundary_body(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
         tally.check(!status.is_success() && !status.is_server_error(), || {
             format!("{who} upload answered {status}")
         });
-        tally.check(answer.took <= ctx.max_latency, || {
+        tally.check(answer.took <= ctx.limits.max_latency, || {
             format!("{who} upload took {} ms", answer.took.as_millis())
         });
     };

@@ -2,7 +2,7 @@
 //! argon2 hash). Many guesses at one account must end in `429` with `Retry-After`;
 //! guesses at many accounts at once must keep the server's memory under the ceiling.
 
-use super::Ctx;
+use super::{Ctx, csrf_of};
 use crate::tally::{Shared, Tally};
 use anyhow::Context;
 use reqwest::blocking::Client;
@@ -20,11 +20,7 @@ fn browser(ctx: &Ctx<'_>) -> anyhow::Result<Browser> {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(60))
         .build()?;
-    let page = client.get(ctx.url("/login")).send()?.text()?;
-    let marker = "name=\"csrf\" value=\"";
-    let start = page.find(marker).context("no CSRF field on /login")? + marker.len();
-    let end = start + page[start..].find('"').context("unclosed CSRF value")?;
-    let csrf = page[start..end].to_owned();
+    let csrf = csrf_of(&client.get(ctx.url("/login")).send()?.text()?)?;
     Ok(Browser { client, csrf })
 }
 

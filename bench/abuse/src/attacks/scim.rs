@@ -68,11 +68,11 @@ pub fn unindexed_filter(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
             other => tally.check(false, || format!("unexpected status {other}")),
         }
     })?;
-    tally.check(measured.p50 <= ctx.max_latency, || {
+    tally.check(measured.p50 <= ctx.limits.max_latency, || {
         format!(
             "the median unindexed filter took {} ms (bound {} ms)",
             measured.p50.as_millis(),
-            ctx.max_latency.as_millis()
+            ctx.limits.max_latency.as_millis()
         )
     });
     Ok(tally)

@@ -1,15 +1,22 @@
 //! Item 1: hostile mapping sheets uploaded by org A's admin through the API: the real
 //! exported sheet with one extra cell at XFD1048576, and a shared-strings zip bomb.
 
-use super::Ctx;
+use super::{Ctx, SESSION_COOKIE, csrf_of};
 use crate::tally::Tally;
+use crate::watch::memory_kib;
 use anyhow::Context;
+use reqwest::blocking::{Client, Response};
+use reqwest::cookie::Jar;
 use std::io::{Cursor, Read};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 const SHEET: &str = "xl/worksheets/sheet1.xml";
 const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
+const FILE_NAME: &str = "user-mapping-attacked.xlsx";
 
 /// Copies the archive `xlsx`, replacing (or adding) `name` with `content`.
 fn with_entry(xlsx: &[u8], name: &str, content: &mut dyn Read) -> anyhow::Result<Vec<u8>> {
@@ -69,17 +76,15 @@ pub fn shared_strings_bomb(export: &[u8], inflated: u64) -> anyhow::Result<Vec<u
     with_entry(export, SHARED_STRINGS, &mut content)
 }
 
-fn upload(ctx: &Ctx<'_>, tally: &mut Tally, what: &str, xlsx: Vec<u8>) -> anyhow::Result<()> {
+/// Sends one hostile upload and checks it was refused and changed nothing.
+fn refused(
+    ctx: &Ctx<'_>,
+    what: &str,
+    send: impl FnOnce() -> reqwest::Result<Response>,
+) -> anyhow::Result<Tally> {
+    let mut tally = Tally::default();
     let before = ctx.connection()?;
-    let response = tally.record(
-        ctx.client()?
-            .post(ctx.api("/mapping-sheet?file_name=user-mapping-attacked.xlsx"))
-            .bearer_auth(&ctx.seeded.admin_token)
-            .header("Content-Type", "application/octet-stream")
-            .body(xlsx)
-            .send(),
-    );
-    if let Some(response) = response {
+    if let Some(response) = tally.record(send()) {
         let status = response.status().as_u16();
         tally.check((400..500).contains(&status) && status != 413, || {
             format!("{what}: expected a 4xx refusal (not 413), got {status}")
@@ -91,7 +96,20 @@ fn upload(ctx: &Ctx<'_>, tally: &mut Tally, what: &str, xlsx: Vec<u8>) -> anyhow
             format!("{what}: the walkthrough changed: {before} → {after}")
         });
     }
-    Ok(())
+    Ok(tally)
+}
+
+/// Uploads `xlsx` through the admin API.
+fn api_upload(ctx: &Ctx<'_>, what: &str, xlsx: Vec<u8>) -> anyhow::Result<Tally> {
+    let client = ctx.client()?;
+    refused(ctx, what, || {
+        client
+            .post(ctx.api(&format!("/mapping-sheet?file_name={FILE_NAME}")))
+            .bearer_auth(&ctx.seeded.admin_token)
+            .header("Content-Type", "application/octet-stream")
+            .body(xlsx)
+            .send()
+    })
 }
 
 /// The exported sheet of org A, as its admin downloads it.
@@ -105,19 +123,101 @@ fn export(ctx: &Ctx<'_>) -> anyhow::Result<Vec<u8>> {
     Ok(response.bytes()?.to_vec())
 }
 
-/// Uploads the sheet with a cell at XFD1048576.
+/// Uploads the sheet with a cell at XFD1048576 through the admin API.
 pub fn last_cell(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
-    let mut tally = Tally::default();
-    let hostile = last_cell_sheet(&export(ctx)?)?;
-    upload(ctx, &mut tally, "cell at XFD1048576", hostile)?;
-    Ok(tally)
+    api_upload(ctx, "API upload", last_cell_sheet(&export(ctx)?)?)
 }
 
-/// Uploads the shared-strings bomb.
+/// Uploads the shared-strings bomb through the admin API.
 pub fn zip_bomb(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
-    let mut tally = Tally::default();
     let bomb = shared_strings_bomb(&export(ctx)?, ctx.sizes.zip_bomb_bytes)?;
-    upload(ctx, &mut tally, "zip bomb", bomb)?;
+    api_upload(ctx, "zip bomb", bomb)
+}
+
+/// Uploads the sheet with a cell at XFD1048576 as org A's admin does on
+/// `/admin/connect` (session cookie, CSRF token, multipart form).
+pub fn last_cell_page(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
+    let hostile = last_cell_sheet(&export(ctx)?)?;
+    let jar = Arc::new(Jar::default());
+    jar.add_cookie_str(
+        &format!("{SESSION_COOKIE}={}; Path=/", ctx.seeded.admin_session),
+        &reqwest::Url::parse(ctx.base_url)?,
+    );
+    let client = Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = client
+        .get(ctx.url("/admin/connect"))
+        .send()?
+        .error_for_status()?;
+    let csrf = csrf_of(&page.text()?)?;
+    let boundary = "tessera-abuse-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{FILE_NAME}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&hostile);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    refused(ctx, "page upload", || {
+        client
+            .post(ctx.url("/admin/connect/upload"))
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    })
+}
+
+/// Imports the sheet with a cell at XFD1048576 with `tessera-admin mapping import`: it
+/// must exit 1 with a message (not die of a signal), under the memory ceiling.
+pub fn last_cell_cli(ctx: &Ctx<'_>) -> anyhow::Result<Tally> {
+    let mut tally = Tally::default();
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join(FILE_NAME);
+    std::fs::write(&file, last_cell_sheet(&export(ctx)?)?)?;
+    let before = ctx.connection()?;
+    let mut child = Command::new(ctx.admin_binary)
+        .arg("--database-url")
+        .arg(ctx.database_url)
+        .args(["mapping", "import", &ctx.seeded.attacked.name])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("start {}", ctx.admin_binary.display()))?;
+    let mut peak_kib = 0;
+    while child.try_wait()?.is_none() {
+        peak_kib = peak_kib.max(memory_kib(child.id(), "VmRSS").unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output()?;
+    tally.sent += 1;
+    let message = String::from_utf8_lossy(&output.stderr);
+    tally.check(output.status.code() == Some(1), || {
+        format!(
+            "tessera-admin ended with {} ({})",
+            output.status,
+            message.trim()
+        )
+    });
+    tally.check(message.contains("error"), || {
+        format!("tessera-admin said no error: {:?}", message.trim())
+    });
+    let ceiling = ctx.limits.rss_ceiling_kib;
+    tally.check(peak_kib <= ceiling, || {
+        format!(
+            "tessera-admin reached {} MiB (ceiling {} MiB)",
+            peak_kib / 1024,
+            ceiling / 1024
+        )
+    });
+    let after = ctx.connection()?;
+    tally.check(before == after, || {
+        format!("the walkthrough changed: {before} → {after}")
+    });
     Ok(tally)
 }
 
