@@ -15,7 +15,7 @@ use tessera_store::{Actor, IdpDetails, NewUser, SessionKind, Store};
 /// The IdP signing certificate both orgs pin (the test IdP's).
 const IDP_CERTIFICATE: &str = include_str!("../../../fixtures/saml/keys/idp.crt");
 /// The password of every seeded password account (never the one the attacks try).
-pub const PASSWORD: &str = "correct horse battery staple";
+const PASSWORD: &str = "correct horse battery staple";
 
 /// The attacked org.
 pub const ATTACKED: &str = "attacked";
@@ -88,6 +88,13 @@ fn org(store: &Store, name: &str, connect: bool) -> anyhow::Result<SeededOrg> {
     })
 }
 
+/// Creates an account in `org` and returns a web session (cookie value) for it.
+fn signed_in(store: &Store, org: OrgId, email: &str, role: Role) -> anyhow::Result<String> {
+    let now = SystemClock.now();
+    let account = store.create_user(org, &user(email, role)?, &Actor::operator(), now)?;
+    Ok(store.create_session(org, account.id, SessionKind::Web, Duration::days(1), now)?)
+}
+
 /// Provisions `count` users into `org` as its IdP would over SCIM (all with the family
 /// name `User N`, which only an unindexed filter finds).
 fn scim_users(store: &Store, org: &SeededOrg, count: usize) -> anyhow::Result<()> {
@@ -118,40 +125,16 @@ pub fn seed(database_url: &str, sizes: &Sizes) -> anyhow::Result<Seeded> {
     let attacked = org(&store, ATTACKED, false)?;
     let bystander = org(&store, BYSTANDER, true)?;
     let admin_email = format!("admin@{ATTACKED}.example");
-    let admin = store.create_user(
-        attacked.id,
-        &user(&admin_email, Role::AccountAdmin)?,
-        &operator,
-        now,
-    )?;
+    let admin_session = signed_in(&store, attacked.id, &admin_email, Role::AccountAdmin)?;
     let admin_token = store.issue_admin_token(
         attacked.id,
         &Email::parse(&admin_email).context("admin email")?,
         &operator,
         now,
     )?;
-    let admin_session = store.create_session(
-        attacked.id,
-        admin.id,
-        SessionKind::Web,
-        Duration::days(1),
-        now,
-    )?;
-    let viewer = store.create_user(
-        attacked.id,
-        &user(&format!("viewer@{ATTACKED}.example"), Role::Viewer)?,
-        &operator,
-        now,
-    )?;
-    let viewer_session = store.create_session(
-        attacked.id,
-        viewer.id,
-        SessionKind::Web,
-        Duration::days(1),
-        now,
-    )?;
+    let viewer_email = format!("viewer@{ATTACKED}.example");
+    let viewer_session = signed_in(&store, attacked.id, &viewer_email, Role::Viewer)?;
     let hash = hash_password(PASSWORD).context("hash the seed password")?;
-    store.set_password_hash(attacked.id, admin.id, &hash, now)?;
     let mut victims = Vec::with_capacity(password_accounts);
     for i in 0..password_accounts {
         let email = format!("victim{i}@{ATTACKED}.example");
