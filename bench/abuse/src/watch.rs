@@ -117,3 +117,25 @@ fn probe(request: reqwest::blocking::RequestBuilder, what: &str, seen: &mut Watc
     }
     started.elapsed()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn memory_is_read_for_a_live_process_and_missing_for_an_ended_one() {
+        let me = std::process::id();
+        let rss = memory_kib(me, "VmRSS").unwrap();
+        assert!(rss > 0);
+        assert!(memory_kib(me, "VmHWM").unwrap() >= rss);
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert_eq!(
+            memory_kib(pid, "VmRSS"),
+            None,
+            "an ended process has no memory"
+        );
+    }
+}
