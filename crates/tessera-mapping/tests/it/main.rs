@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
 
+mod abuse;
 mod export;
+mod hostile;
 mod openpyxl;
 mod refused;
 mod valid;
