@@ -1,13 +1,11 @@
-//! Checking the zip container before calamine opens it: size, number of parts, the
-//! inflated size of each part and of all (declared, then counted while inflating) and
-//! the number of shared strings, which calamine would otherwise reserve as declared.
+//! Checking the zip container before calamine opens it: size, number of parts, and
+//! the inflated size of each part and of all (declared, then counted while inflating);
+//! each part's markup is scanned on the way ([`markup::scan`]).
 
 use crate::Problem;
-use crate::limits::{
-    MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_PART_BYTES, MAX_PARTS, MAX_SHARED_STRINGS,
-};
-use quick_xml::events::Event;
-use std::io::{self, BufReader, Cursor, Read};
+use crate::limits::{MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_PART_BYTES, MAX_PARTS};
+use crate::markup;
+use std::io::{self, Cursor, Read};
 use zip::ZipArchive;
 
 const MIB: u64 = 1024 * 1024;
@@ -47,13 +45,8 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), Problem> {
         if part.size() > limit {
             return Err(too_big(&name, limit));
         }
-        let shared_strings = is_shared_strings(&name);
         let mut bounded = part.take(limit + 1);
-        let parsed = if shared_strings {
-            count_shared_strings(&mut bounded)
-        } else {
-            Ok(())
-        };
+        let parsed = markup::scan(&name, &mut bounded);
         let drained = io::copy(&mut bounded, &mut io::sink());
         let inflated = limit + 1 - bounded.limit();
         if inflated > limit {
@@ -77,63 +70,5 @@ fn too_big(name: &str, limit: u64) -> Problem {
             "the part {name:?} of the file inflates to more than {} MiB; a mapping sheet is far smaller: upload the downloaded file",
             MAX_PART_BYTES / MIB
         ))
-    }
-}
-
-/// Whether calamine could read the part `name` as the shared strings (it looks the
-/// path up ignoring case and slash direction).
-fn is_shared_strings(name: &str) -> bool {
-    name.rsplit(['/', '\\'])
-        .next()
-        .is_some_and(|file| file.eq_ignore_ascii_case("sharedStrings.xml"))
-}
-
-/// Counts the `si` elements and checks the declared `uniqueCount`, which calamine
-/// reserves room for.
-fn count_shared_strings(part: impl Read) -> Result<(), Problem> {
-    let too_many = || {
-        Problem::file(format!(
-            "the file holds more than {MAX_SHARED_STRINGS} shared strings; a mapping sheet holds far fewer: upload the downloaded file"
-        ))
-    };
-    let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
-    let config = xml.config_mut();
-    config.check_end_names = false;
-    config.check_comments = false;
-    let mut buf = Vec::new();
-    let mut count: u64 = 0;
-    loop {
-        buf.clear();
-        match xml.read_event_into(&mut buf) {
-            Ok(Event::Start(element) | Event::Empty(element)) => {
-                match element.local_name().as_ref() {
-                    "sst" => {
-                        let declared = element
-                            .try_get_attribute("uniqueCount")
-                            .map_err(|_| unreadable())?;
-                        if let Some(declared) = declared {
-                            let count = declared
-                                .value
-                                .trim()
-                                .parse::<u64>()
-                                .map_err(|_| unreadable())?;
-                            if count > MAX_SHARED_STRINGS {
-                                return Err(too_many());
-                            }
-                        }
-                    }
-                    "si" => {
-                        count += 1;
-                        if count > MAX_SHARED_STRINGS {
-                            return Err(too_many());
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Ok(Event::Eof) => return Ok(()),
-            Err(_) => return Err(unreadable()),
-            Ok(_) => {}
-        }
     }
 }

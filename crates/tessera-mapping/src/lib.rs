@@ -19,6 +19,7 @@ mod error;
 mod export;
 mod import;
 pub mod limits;
+mod markup;
 mod problem;
 mod sheet;
 mod snapshot;

@@ -24,6 +24,16 @@ fn problems(snap: &Snapshot, bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The problems with an export of two users whose Users sheet declares `dimension`
+/// and ends with the raw `rows`.
+fn problems_with_rows(dimension: &str, rows: &str) -> Vec<String> {
+    let snap = two_users();
+    problems(
+        &snap,
+        &with_users_rows(&export(&snap).unwrap(), dimension, rows),
+    )
+}
+
 /// A deflated part of `size` zero bytes: a few KiB that inflate to `size`.
 fn zeros(name: &str, size: u64) -> (String, Vec<u8>) {
     (name.to_owned(), vec![0; size as usize])
@@ -32,14 +42,11 @@ fn zeros(name: &str, size: u64) -> (String, Vec<u8>) {
 // covers M2
 #[test]
 fn m2_one_far_cell_with_a_whole_sheet_dimension_is_refused_without_allocating_the_range() {
-    let snap = two_users();
-    let bytes = with_users_rows(
-        &export(&snap).unwrap(),
-        "A1:XFD1048576",
-        r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
-    );
     assert_eq!(
-        problems(&snap, &bytes),
+        problems_with_rows(
+            "A1:XFD1048576",
+            r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ),
         [
             "row 1048576: the sheet has a value on row 1048576, but at most 1003 rows are read: the download had 2 user rows below the header; remove the rows you added"
         ]
@@ -58,14 +65,11 @@ fn m2_a_whole_sheet_dimension_alone_does_not_refuse_a_valid_sheet() {
 // covers M2
 #[test]
 fn m2_a_value_far_right_of_column_c_is_refused_by_row_and_column() {
-    let snap = two_users();
-    let bytes = with_users_rows(
-        &export(&snap).unwrap(),
-        "A1:XFD3",
-        r#"<row r="3"><c r="XFD3" t="inlineStr"><is><t>note</t></is></c></row>"#,
-    );
     assert_eq!(
-        problems(&snap, &bytes),
+        problems_with_rows(
+            "A1:XFD3",
+            r#"<row r="3"><c r="XFD3" t="inlineStr"><is><t>note</t></is></c></row>"#
+        ),
         ["row 3: column XFD: a value outside the mapping sheet's columns A–C; remove it"]
     );
 }
@@ -302,4 +306,18 @@ fn letters(col: u32) -> String {
         n = (n - 1) / 26;
     }
     out.iter().rev().collect()
+}
+
+// covers M2
+#[test]
+fn m2_a_cell_reference_past_the_grid_is_refused_before_calamine_computes_it() {
+    assert_eq!(
+        problems_with_rows(
+            "A1:C3",
+            r#"<row r="3"><c r="A99999999999" t="inlineStr"><is><t>x</t></is></c></row>"#
+        ),
+        [
+            "the file refers to cell \"A99999999999\", outside a spreadsheet's A1:XFD1048576: upload the downloaded file"
+        ]
+    );
 }

@@ -7,6 +7,7 @@ mod abuse;
 mod export;
 mod hostile;
 mod openpyxl;
+mod properties;
 mod refused;
 mod valid;
 
