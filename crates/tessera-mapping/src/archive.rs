@@ -21,8 +21,8 @@ pub(crate) fn unreadable() -> Problem {
 pub(crate) fn check(bytes: &[u8]) -> Result<(), Problem> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Problem::file(format!(
-            "the file has {} bytes; a mapping sheet may have at most {MAX_FILE_BYTES}",
-            bytes.len()
+            "the file has more than {} MiB; a mapping sheet is far smaller: upload the downloaded file",
+            MAX_FILE_BYTES / MIB as usize
         )));
     }
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;

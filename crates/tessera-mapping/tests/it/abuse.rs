@@ -264,7 +264,7 @@ fn m2_a_file_larger_than_the_bound_is_refused_before_it_is_opened() {
     let bytes = vec![b'x'; 33 * 1024 * 1024];
     let problems = problems(&snap, &bytes);
     assert!(
-        problems[0].starts_with("the file has 34603008 bytes; a mapping sheet may have at most"),
+        problems[0].starts_with("the file has more than 32 MiB; a mapping sheet is far smaller"),
         "{problems:?}"
     );
 }
