@@ -5,7 +5,8 @@ use crate::cli::parse_workspace;
 use crate::output::print;
 use anyhow::Context;
 use clap::Subcommand;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use tessera_core::{Clock, WorkspaceName};
 use tessera_policy::Actor;
 use tessera_store::{ConnectError, MappingUpload, Store};
@@ -57,8 +58,7 @@ pub fn run(
         }
         MappingCommand::Import { ws, file, dry_run } => {
             let org = store.org(&ws)?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = read_bounded(&file)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -99,4 +99,16 @@ fn describe(upload: &MappingUpload) -> String {
         lines.push("dry run: nothing was changed".into());
     }
     lines.join("\n")
+}
+
+/// The file's bytes, at most one past the sheet's size limit: a larger file is refused
+/// by the import (as over the limit) without being read whole.
+fn read_bounded(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let cannot = || format!("cannot read {}", path.display());
+    let file = std::fs::File::open(path).with_context(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(tessera_mapping::limits::MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(cannot)?;
+    Ok(bytes)
 }

@@ -1,5 +1,6 @@
 //! The Connect verbs of `tessera-admin`: `connection set-mode`, `mapping export/import`
-//! and `idp set`, on SQLite and (when reachable) PostgreSQL.
+//! (also of a hostile sheet, issue #9) and `idp set`, on SQLite and (when reachable)
+//! PostgreSQL.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
 
@@ -153,5 +154,64 @@ fn the_operator_walks_the_connection_from_the_command_line() {
         ));
         assert!(taken.starts_with("error: W2:"), "{taken}");
         ok(admin(url, &["idp", "set", "other", "--metadata", OKTA]));
+    }
+}
+
+/// Copies the sheet at `from` to `to` with one value added in the last cell of the
+/// grid, saved by openpyxl as a spreadsheet program would.
+fn add_far_cell(from: &std::path::Path, to: &std::path::Path) {
+    let script = "import sys, openpyxl\nbook = openpyxl.load_workbook(sys.argv[1])\nbook['Users']['XFD1048576'] = 'x'\nbook.save(sys.argv[2])\n";
+    let status = Command::new("python3")
+        .args(["-c", script])
+        .args([from, to])
+        .status();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "openpyxl failed (just setup installs it)"
+    );
+}
+
+// covers M2
+#[test]
+fn m2_a_far_cell_sheet_is_refused_by_the_cli_with_its_row_and_nothing_is_applied() {
+    for db in TestDatabase::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url.as_str();
+        let downloaded = dir.path().join("download.xlsx");
+        for step in [
+            &["org", "create", "acme"][..],
+            &["users", "invite", "acme", "jane@acme.example"],
+            &["org", "enable-sso", "acme"],
+            &["connection", "set-mode", "acme", "jit"],
+            &[
+                "mapping",
+                "export",
+                "acme",
+                "-o",
+                downloaded.to_str().unwrap(),
+            ],
+        ] {
+            ok(admin(url, step));
+        }
+
+        let sheet = dir.path().join("user-mapping-acme.xlsx");
+        add_far_cell(&downloaded, &sheet);
+        let refused = admin(url, &["mapping", "import", "acme", sheet.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(1), "exits 1, not by a signal");
+        let stderr = String::from_utf8(refused.stderr).unwrap();
+        assert!(
+            stderr.contains("row 1048576: the sheet has a value on row 1048576"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("error: M2:"), "{stderr}");
+        let audit = ok(admin(url, &["audit", "acme", "--json"]));
+        assert!(!audit.contains("mapping.uploaded"), "{audit}");
+
+        std::fs::copy(&downloaded, &sheet).unwrap();
+        let linked = ok(admin(
+            url,
+            &["mapping", "import", "acme", sheet.to_str().unwrap()],
+        ));
+        assert!(linked.contains("linked jane@acme.example"), "{linked}");
     }
 }

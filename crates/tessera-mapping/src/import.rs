@@ -1,10 +1,12 @@
 //! Reading an uploaded sheet with calamine and checking it against its export (M2).
+//! The file is untrusted: [`crate::limits`] bounds what reading it may cost.
 
+use crate::sheet::UsersSheet;
 use crate::{
-    Column, EXPORT_ID_PROPERTY, HEADERS, Problem, Rejection, Snapshot, SnapshotRow, USERS_SHEET,
+    Column, EXPORT_ID_PROPERTY, HEADERS, Problem, Rejection, Snapshot, SnapshotRow, archive,
     file_name,
 };
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use std::collections::HashMap;
 use std::io::Cursor;
 use tessera_core::{Email, UserId};
@@ -22,6 +24,7 @@ pub struct Link {
 /// The export id a sheet carries, if it is a readable xlsx written by [`crate::export`].
 /// The server uses it to find the snapshot to check the upload against.
 pub fn export_id_of(bytes: &[u8]) -> Option<String> {
+    archive::check(bytes).ok()?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).ok()?;
     workbook
         .workbook_properties()
@@ -33,7 +36,8 @@ pub fn export_id_of(bytes: &[u8]) -> Option<String> {
 
 /// Checks an upload named `uploaded_name` against the `snapshot` it should come from and
 /// the org's `current` users, and returns the links to apply, or every problem found
-/// (by row and column) when anything is wrong: nothing may be applied then (M2).
+/// (by row and column) when anything is wrong: nothing may be applied then (M2). A
+/// file past one of the [`crate::limits`] is refused before it is read further.
 pub fn import(
     uploaded_name: &str,
     bytes: &[u8],
@@ -52,30 +56,27 @@ pub fn import(
             "users were added, removed or changed in the app since this sheet was downloaded: download a new sheet and fill it in again",
         ));
     }
-    let range = match read_users_sheet(bytes, snapshot) {
-        Ok(range) => range,
+    let sheet = match read_users_sheet(bytes, snapshot) {
+        Ok(sheet) => sheet,
         Err(problem) => {
             problems.push(problem);
             return Err(Rejection::from_problems(problems));
         }
     };
-    let table = Table::new(&range);
-    check_header(&table, &mut problems);
-    let links = check_rows(&table, snapshot, &mut problems);
-    if problems.is_empty() {
+    check_header(&sheet, &mut problems);
+    let links = check_rows(&sheet, snapshot, &mut problems);
+    let omitted = sheet.outside_omitted;
+    problems.extend(sheet.outside);
+    if problems.is_empty() && omitted == 0 {
         Ok(links)
     } else {
-        Err(Rejection::from_problems(problems))
+        Err(Rejection::from_problems(problems).omitting(omitted))
     }
 }
 
-fn read_users_sheet(bytes: &[u8], snapshot: &Snapshot) -> Result<Range<Data>, Problem> {
-    let unreadable = || {
-        Problem::file(
-            "the file is not a readable .xlsx spreadsheet: save it in Excel's .xlsx format and upload it again",
-        )
-    };
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+fn read_users_sheet(bytes: &[u8], snapshot: &Snapshot) -> Result<UsersSheet, Problem> {
+    archive::check(bytes)?;
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|_| archive::unreadable())?;
     if let Ok(properties) = workbook.workbook_properties()
         && let Some(id) = properties.custom_properties.get(EXPORT_ID_PROPERTY)
         && id != &snapshot.export_id
@@ -84,49 +85,16 @@ fn read_users_sheet(bytes: &[u8], snapshot: &Snapshot) -> Result<Range<Data>, Pr
             "this file comes from a different download than the latest one: upload the sheet you downloaded last, or download a new one",
         ));
     }
-    workbook.worksheet_range(USERS_SHEET).map_err(|_| {
-        Problem::file(format!("the file has no sheet named {USERS_SHEET:?}: upload the downloaded file, with its sheets as they were"))
-    })
+    UsersSheet::read(&mut workbook, snapshot.rows.len())
 }
 
-/// The users sheet as text, addressed by spreadsheet row (1-based) and column index.
-struct Table<'a> {
-    range: &'a Range<Data>,
-}
-
-impl<'a> Table<'a> {
-    fn new(range: &'a Range<Data>) -> Self {
-        Self { range }
-    }
-
-    /// The last row holding anything in A to C, 1-based (0 for an empty sheet).
-    fn last_row(&self) -> u32 {
-        let Some((end_row, _)) = self.range.end() else {
-            return 0;
-        };
-        (0..=end_row)
-            .rev()
-            .find(|&row| (0..3).any(|col| !self.text(row + 1, col).is_empty()))
-            .map_or(0, |row| row + 1)
-    }
-
-    fn text(&self, row: u32, col: u32) -> String {
-        match self.range.get_value((row.saturating_sub(1), col)) {
-            None | Some(Data::Empty) => String::new(),
-            Some(Data::String(s)) => s.trim().to_owned(),
-            Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Some(other) => other.to_string().trim().to_owned(),
-        }
-    }
-}
-
-fn check_header(table: &Table<'_>, problems: &mut Vec<Problem>) {
+fn check_header(table: &UsersSheet, problems: &mut Vec<Problem>) {
     for (col, (expected, column)) in HEADERS
         .iter()
         .zip([Column::A, Column::B, Column::C])
         .enumerate()
     {
-        let found = table.text(1, col as u32);
+        let found = table.text(1, col);
         if found != *expected {
             problems.push(Problem::cell(
                 1,
@@ -137,7 +105,7 @@ fn check_header(table: &Table<'_>, problems: &mut Vec<Problem>) {
     }
 }
 
-fn check_rows(table: &Table<'_>, snapshot: &Snapshot, problems: &mut Vec<Problem>) -> Vec<Link> {
+fn check_rows(table: &UsersSheet, snapshot: &Snapshot, problems: &mut Vec<Problem>) -> Vec<Link> {
     let exported_row: HashMap<String, u32> = snapshot
         .rows
         .iter()
@@ -162,7 +130,7 @@ fn check_rows(table: &Table<'_>, snapshot: &Snapshot, problems: &mut Vec<Problem
         let email = table.text(row, 1);
         let expected_id = expected.user_id.to_string();
         if id != expected_id {
-            let message = match exported_row.get(&id) {
+            let message = match exported_row.get(id) {
                 Some(original) => format!(
                     "rows were inserted, removed or reordered: this user was on row {original} in the download, expected {expected_id} here"
                 ),
@@ -188,7 +156,7 @@ fn check_rows(table: &Table<'_>, snapshot: &Snapshot, problems: &mut Vec<Problem
         let idp_email = if idp.is_empty() {
             None
         } else {
-            match Email::parse(&idp) {
+            match Email::parse(idp) {
                 Ok(parsed) => {
                     match seen_c.get(parsed.normalized()) {
                         Some(first) => problems.push(Problem::cell(

@@ -9,11 +9,19 @@
 //! Sheet protection on A and B is cosmetic: a spreadsheet program removes it in one
 //! click. What enforces M2 is [`import`], which checks every cell of A and B against the
 //! [`Snapshot`] remembered at export time.
+//!
+//! An upload is untrusted input on a shared server: [`limits`] bounds the file, its
+//! zip parts (declared and inflated), shared strings, rows, cells and cell text, and
+//! the Users sheet is streamed cell by cell, so no declared range sizes an allocation.
 
+mod archive;
 mod error;
 mod export;
 mod import;
+pub mod limits;
+mod markup;
 mod problem;
+mod sheet;
 mod snapshot;
 
 pub use error::{MappingError, Result};

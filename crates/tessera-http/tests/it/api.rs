@@ -29,7 +29,7 @@ fn admin_user(email: &str) -> NewUser {
 }
 
 /// Creates an org `name` with an account admin, and returns an admin token for it.
-fn org_with_admin(store: &Store, name: &str) -> (tessera_core::OrgId, String) {
+pub(crate) fn org_with_admin(store: &Store, name: &str) -> (tessera_core::OrgId, String) {
     let org = store
         .create_org(
             &WorkspaceName::parse(name).unwrap(),

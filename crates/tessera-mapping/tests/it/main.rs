@@ -3,8 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
 
+mod abuse;
 mod export;
+mod hostile;
 mod openpyxl;
+mod properties;
 mod refused;
 mod valid;
 
