@@ -51,6 +51,39 @@ fn unknown_paths_are_404_and_counted_without_their_raw_path() {
 }
 
 #[test]
+fn made_up_methods_and_random_paths_leave_metrics_small() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start(&db);
+    let http = client();
+    for i in 0..300 {
+        let method = reqwest::Method::from_bytes(format!("M{i}X").as_bytes()).unwrap();
+        let response = http
+            .request(method, server.url(&format!("/random/{i}/path-{i}")))
+            .send()
+            .unwrap();
+        assert!(response.status().is_client_error());
+    }
+    let metrics = http
+        .get(server.url("/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let series = metrics.lines().filter(|l| !l.starts_with('#')).count();
+    assert!(
+        series < 40 && metrics.len() < 8 * 1024,
+        "{series} series:\n{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"tessera_http_requests_total{method="other",route="unmatched",status="404"} 300"#
+        ),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("M1X") && !metrics.contains("path-"));
+}
+
+#[test]
 fn oversized_bodies_get_413_before_they_are_read() {
     let db = TestDatabase::sqlite().unwrap();
     let server = TestServer::start(&db);
