@@ -107,6 +107,10 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .configure(routes::configure)
     })
     .shutdown_timeout(config.shutdown_timeout_secs)
+    .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
+    .keep_alive(limits::KEEP_ALIVE)
+    .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
+    .max_connections(config.max_connections_per_worker)
     .disable_signals();
     let server = match config.workers {
         Some(workers) => server.workers(workers),

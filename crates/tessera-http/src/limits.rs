@@ -8,6 +8,15 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, ResponseError};
 use futures_util::future::{LocalBoxFuture, Ready, ready};
+use std::time::Duration;
+
+/// How long a client has to send a request's head (line and headers) after connecting
+/// or after the previous response: slower clients (slowloris) get 408 and are dropped.
+pub(crate) const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle keep-alive connection stays open.
+pub(crate) const KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// How long a closing connection may take to shut down.
+pub(crate) const CLIENT_DISCONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The answer to a body extractor's error (JSON, form): 413 when the body passed the
 /// limit, also when it came without a `Content-Length`; else 400 with the reason.

@@ -353,3 +353,20 @@ fn a_cross_site_get_of_the_mapping_sheet_changes_nothing() {
         assert_eq!(step.as_str(), "mapping_downloaded");
     }
 }
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_dropped() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start(&db);
+    let mut tcp = TcpStream::connect(server.addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let started = std::time::Instant::now();
+    tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    let mut answer = Vec::new();
+    tcp.read_to_end(&mut answer)
+        .expect("the server closes the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
