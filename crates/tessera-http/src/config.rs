@@ -37,6 +37,8 @@ pub struct Config {
     pub shutdown_timeout_secs: u64,
     /// Worker threads (default: one per core).
     pub workers: Option<usize>,
+    /// Open connections each worker serves at once; more wait to be accepted.
+    pub max_connections_per_worker: usize,
     /// PEM private key of the SAML service provider: signs AuthnRequests, decrypts
     /// encrypted assertions, and its certificate is published in SP metadata.
     pub sp_key_file: Option<PathBuf>,
@@ -66,6 +68,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             shutdown_timeout_secs: crate::DEFAULT_SHUTDOWN.as_secs(),
             workers: None,
+            max_connections_per_worker: 1024,
             sp_key_file: None,
             sp_certificate_file: None,
         }
@@ -139,6 +142,12 @@ impl Config {
         if self.workers == Some(0) {
             return Err(ConfigError::Value {
                 field: "workers",
+                problem: "must be at least 1".into(),
+            });
+        }
+        if self.max_connections_per_worker == 0 {
+            return Err(ConfigError::Value {
+                field: "max_connections_per_worker",
                 problem: "must be at least 1".into(),
             });
         }

@@ -37,6 +37,12 @@ pub enum ApiError {
         /// The configured limit.
         limit: usize,
     },
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} s")]
+    RequestTimeout {
+        /// The deadline.
+        seconds: u64,
+    },
     /// No or an unknown credential.
     #[error("sign in, or send an admin API token as `Authorization: Bearer …`")]
     Unauthorized,
@@ -69,6 +75,9 @@ impl ApiError {
         match self {
             ApiError::PayloadTooLarge { .. } => {
                 (StatusCode::PAYLOAD_TOO_LARGE, None, self.to_string())
+            }
+            ApiError::RequestTimeout { .. } => {
+                (StatusCode::REQUEST_TIMEOUT, None, self.to_string())
             }
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, None, self.to_string()),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, None, self.to_string()),

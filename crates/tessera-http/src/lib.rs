@@ -42,6 +42,8 @@ pub(crate) struct AppState {
     pub public_url: String,
     /// The SAML SP's key pair (configured, or generated once and stored).
     pub sp_keys: Arc<tessera_saml::SpKeyPair>,
+    /// The largest request body read, in bytes (`body_limit_bytes`).
+    pub body_limit: usize,
 }
 
 /// A bound server, ready to be awaited.
@@ -73,6 +75,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         sp_keys,
+        body_limit: config.body_limit_bytes,
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -82,12 +85,12 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .app_data(
                 web::JsonConfig::default()
                     .limit(limit)
-                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+                    .error_handler(move |error, _| limits::body_error(error, limit)),
             )
             .app_data(
                 web::FormConfig::default()
                     .limit(limit)
-                    .error_handler(|error, _| ApiError::BadRequest(error.to_string()).into()),
+                    .error_handler(move |error, _| limits::body_error(error, limit)),
             )
             .app_data(
                 web::QueryConfig::default()
@@ -104,6 +107,10 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .configure(routes::configure)
     })
     .shutdown_timeout(config.shutdown_timeout_secs)
+    .client_request_timeout(limits::CLIENT_REQUEST_TIMEOUT)
+    .keep_alive(limits::KEEP_ALIVE)
+    .client_disconnect_timeout(limits::CLIENT_DISCONNECT_TIMEOUT)
+    .max_connections(config.max_connections_per_worker)
     .disable_signals();
     let server = match config.workers {
         Some(workers) => server.workers(workers),

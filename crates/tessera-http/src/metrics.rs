@@ -1,7 +1,10 @@
-//! Prometheus metrics: request counts and latencies by route pattern.
+//! Prometheus metrics: request counts and latencies by method, route pattern and status.
+//! Every label comes from a fixed set, so no client can grow the series count: methods
+//! outside [`METHODS`] count as `other`, paths that match no route as `unmatched`.
 
 use actix_web::Error;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::Method;
 use futures_util::future::{LocalBoxFuture, Ready, ready};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
@@ -67,6 +70,25 @@ impl Metrics {
     }
 }
 
+/// The methods counted under their own name.
+static METHODS: [Method; 7] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
+/// The `method` label: a known method's name, else `other`.
+fn method_label(method: &Method) -> &'static str {
+    METHODS
+        .iter()
+        .find(|known| *known == method)
+        .map_or("other", Method::as_str)
+}
+
 /// Middleware recording every answered request in [`Metrics`], labelled by the matched
 /// route pattern (never the raw path, which would explode the label space).
 pub(crate) struct RecordMetrics {
@@ -116,7 +138,7 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let started = Instant::now();
-        let method = req.method().to_string();
+        let method = method_label(req.method());
         let metrics = self.metrics.clone();
         let service = self.service.clone();
         Box::pin(async move {
@@ -126,8 +148,22 @@ where
                 .match_pattern()
                 .unwrap_or_else(|| "unmatched".to_owned());
             let seconds = started.elapsed().as_secs_f64();
-            metrics.observe(&method, &route, response.status().as_u16(), seconds);
+            metrics.observe(method, &route, response.status().as_u16(), seconds);
             Ok(response)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        for made_up in ["PROPFIND", "XYZZY", "get"] {
+            let method = Method::from_bytes(made_up.as_bytes()).unwrap_or(Method::TRACE);
+            assert_eq!(method_label(&method), "other", "{made_up}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! admin pages, the signed-in session of an account admin of the org.
 
 pub(crate) use crate::blocking::blocking;
-use crate::session::SignedIn;
+use crate::session::{SignedIn, same_origin};
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, web};
 use tessera_core::{Role, UserId, UserStatus, WorkspaceName};
@@ -55,8 +55,31 @@ pub(crate) async fn authorize(
     }
 }
 
-/// The signed-in account admin of `ws`. A cross-site write is refused: its `Origin`
-/// (when sent) must be this server's own.
+/// As [`authorize`], for the one GET that changes state (the mapping-sheet download
+/// records the export and moves the walkthrough on): a signed-in browser must also say,
+/// by `Sec-Fetch-Site: same-origin` (or `none`, a typed address), that the request comes
+/// from this server's pages, so a cross-site link or image cannot make it. A token
+/// caller is not a browser and cannot be made to send one.
+pub(crate) async fn authorize_state_changing_get(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    ws: &str,
+) -> Result<Admin, ApiError> {
+    let admin = authorize(req, state, ws).await?;
+    let site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if bearer(req).is_none() && !matches!(site, Some("same-origin" | "none")) {
+        return Err(ApiError::Forbidden(
+            "download the mapping sheet from the Connect page, or with an admin API token".into(),
+        ));
+    }
+    Ok(admin)
+}
+
+/// The signed-in account admin of `ws`. A cross-site write is refused: its `Origin` and
+/// `Sec-Fetch-Site` (when sent) must say it comes from this server's own pages.
 async fn from_session(req: &HttpRequest, ws: &str) -> Result<Admin, ApiError> {
     use actix_web::FromRequest;
     let signed_in = SignedIn::extract(req)
@@ -79,20 +102,6 @@ async fn from_session(req: &HttpRequest, ws: &str) -> Result<Admin, ApiError> {
         org: signed_in.org,
         user: signed_in.user.id,
     })
-}
-
-/// Whether the request's `Origin` (if any) is this server (its public URL or its host).
-fn same_origin(req: &HttpRequest) -> bool {
-    let Some(origin) = req.headers().get(actix_web::http::header::ORIGIN) else {
-        return true;
-    };
-    let origin = origin.to_str().unwrap_or_default();
-    let public = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.public_url.clone())
-        .unwrap_or_default();
-    let info = req.connection_info();
-    origin == public || origin == format!("{}://{}", info.scheme(), info.host())
 }
 
 fn bearer(req: &HttpRequest) -> Option<String> {

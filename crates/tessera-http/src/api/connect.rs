@@ -1,6 +1,6 @@
 //! The Connect walkthrough (C1–C5, W2, W3) and the user-mapping sheet (M1–M3).
 
-use super::auth::{authorize, blocking};
+use super::auth::{authorize, authorize_state_changing_get, blocking};
 use crate::{ApiError, AppState, upload};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -84,13 +84,14 @@ pub(crate) async fn set_mode(
     view(&state, &admin.org).await
 }
 
-/// `GET …/mapping-sheet`: download the sheet (M1); the walkthrough moves on.
+/// `GET …/mapping-sheet`: download the sheet (M1); the walkthrough moves on. A browser
+/// session must send it from this server's pages (see [`authorize_state_changing_get`]).
 pub(crate) async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let admin = authorize(&req, &state, &path).await?;
+    let admin = authorize_state_changing_get(&req, &state, &path).await?;
     let (store, now, id) = (state.store.clone(), state.clock.now(), admin.org.id);
     let sheet = blocking(move || store.export_mapping(id, Actor::User(admin.user), now)).await?;
     Ok(xlsx_response(sheet))
@@ -119,15 +120,17 @@ pub(crate) struct UploadQuery {
 /// `POST …/mapping-sheet[?dry_run=true]`: upload the filled-in sheet (M2, M3), as
 /// multipart/form-data or as the raw body named by `Content-Disposition` or
 /// `?file_name=`. A refused sheet answers 422 with every problem; nothing is applied.
+/// The caller is checked before the body is read; the sheet is parsed on the blocking pool.
 pub(crate) async fn upload(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<UploadQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize(&req, &state, &path).await?;
-    let (file_name, bytes) = uploaded_file(&req, &body, query.file_name.as_deref())?;
+    let read = uploaded_file(&req, payload, state.body_limit, query.file_name.as_deref());
+    let (file_name, bytes) = upload::within_deadline(read).await?;
     let (store, now, id, dry_run) = (
         state.store.clone(),
         state.clock.now(),
@@ -148,27 +151,28 @@ pub(crate) async fn upload(
     Ok(HttpResponse::Ok().json(outcome))
 }
 
-/// The file of an upload request (multipart or raw).
-pub(crate) fn uploaded_file(
+/// The file of an upload request: its one multipart file, or the raw body named by
+/// `named` or the `Content-Disposition` filename.
+async fn uploaded_file(
     req: &HttpRequest,
-    body: &[u8],
+    payload: web::Payload,
+    limit: usize,
     named: Option<&str>,
 ) -> Result<(String, Vec<u8>), ApiError> {
-    let header_value = |name| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    };
-    let disposition = upload::parameter(header_value(header::CONTENT_DISPOSITION), "filename");
-    let fallback = named.map(str::to_owned).or(disposition);
-    let form = upload::read(
-        header_value(header::CONTENT_TYPE),
-        body,
-        fallback.as_deref(),
-    )?;
-    form.file
-        .ok_or_else(|| ApiError::BadRequest("the upload has no file".into()))
+    if upload::form_data_type(req).is_some() {
+        return upload::Form::open(req, payload, limit)?.file().await;
+    }
+    let disposition = req
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| upload::parameter(v, "filename"));
+    let name = named.map(str::to_owned).or(disposition).ok_or_else(|| {
+        ApiError::BadRequest(
+            "name the file: send multipart/form-data, a Content-Disposition header with a filename, or ?file_name=".into(),
+        )
+    })?;
+    Ok((name, upload::raw(payload, limit).await?))
 }
 
 /// The body of `PUT …/connection/idp`: metadata, or the three values by hand.

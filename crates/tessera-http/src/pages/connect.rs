@@ -6,9 +6,9 @@ use super::guides::GUIDES;
 use super::layout::{csrf_field, page, respond, see_other};
 use super::{account_admin, blocking};
 use crate::api::connect::{SpValues, xlsx_response};
-use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf};
+use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf, check_csrf_precondition};
 use crate::{ApiError, AppState, upload};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use maud::{Markup, html};
 use std::collections::HashMap;
@@ -311,24 +311,29 @@ pub(crate) async fn download(
     }
 }
 
-/// `POST /admin/connect/upload` (multipart/form-data).
+/// `POST /admin/connect/upload` (multipart/form-data): the form's first part must be
+/// the CSRF field, and nothing of the body is read before the session, the role and the
+/// request's origin are checked, nor the file before the CSRF token. The sheet is parsed
+/// on the blocking pool.
 pub(crate) async fn upload(
     req: HttpRequest,
     signed_in: SignedIn,
     csrf: Csrf,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let form = upload::read(content_type, &body, None)?;
-    guard(&req, &signed_in, &form.fields)?;
-    let (name, bytes) = form
-        .file
-        .ok_or_else(|| ApiError::BadRequest("choose the sheet to upload".into()))?;
+    account_admin(&signed_in)?;
+    check_csrf_precondition(&req)?;
+    let read = async {
+        let mut form = upload::Form::open(&req, payload, state.body_limit)?;
+        let token = match form.next().await? {
+            Some(upload::Part::Text { name, value }) if name == CSRF_FIELD => value,
+            _ => String::new(),
+        };
+        check_csrf(&req, &token)?;
+        form.file().await
+    };
+    let (name, bytes) = upload::within_deadline(read).await?;
     let (org, by, now) = (
         signed_in.org.id,
         Actor::User(signed_in.user.id),

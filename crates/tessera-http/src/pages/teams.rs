@@ -1,38 +1,57 @@
 //! Manage Teams (T2, T4, T5): IdP teams are marked and cannot be renamed, deleted or
 //! given members here (they show, disabled, in the member pickers), but their
-//! description and access settings can be edited; duplicates are flagged. A refusal
-//! comes back to this page with the rule's sentence.
+//! description and access settings can be edited; duplicates are flagged. A refused
+//! form is answered with this page showing the rule's sentence; the page shows no text
+//! a link could carry.
 
 use super::layout::{csrf_field, page, respond, see_other};
 use super::{account_admin, blocking};
 use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf};
 use crate::{ApiError, AppState};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use maud::html;
 use std::collections::HashMap;
 use tessera_core::{Email, TeamId};
 use tessera_policy::{Actor, Command};
 use tessera_store::TeamKind;
 
-/// `GET /admin/teams` query: the refusal of the last form, if any.
-#[derive(serde::Deserialize)]
-pub(crate) struct TeamsQuery {
-    error: Option<String>,
-}
-
 /// `GET /admin/teams`.
 pub(crate) async fn show(
     signed_in: SignedIn,
     csrf: Csrf,
     state: web::Data<AppState>,
-    query: web::Query<TeamsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     account_admin(&signed_in)?;
+    render(&state, &signed_in, &csrf, None).await
+}
+
+/// A form's refusal: its status and the sentence the page shows.
+struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl Refusal {
+    fn bad_input(message: &str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// The teams page, with the refusal of the form just posted, if any.
+async fn render(
+    state: &web::Data<AppState>,
+    signed_in: &SignedIn,
+    csrf: &Csrf,
+    refusal: Option<Refusal>,
+) -> Result<HttpResponse, ApiError> {
     let org = signed_in.org.id;
-    let teams = blocking(&state, move |s| s.teams(org)).await?;
+    let teams = blocking(state, move |s| s.teams(org)).await?;
     let body = html! {
-        @if let Some(error) = &query.error { p.error role="alert" { (error) } }
+        @if let Some(refusal) = &refusal { p.error id="error" role="alert" { (refusal.message) } }
         table id="teams" {
             tr { th { "Team" } th { "Members" } th { "Kind" } th { "Actions" } }
             @for team in &teams {
@@ -50,12 +69,12 @@ pub(crate) async fn show(
                     td {
                         @if team.kind == TeamKind::Local {
                             form method="post" action={ "/admin/teams/" (team.id) "/rename" } {
-                                (csrf_field(&csrf))
+                                (csrf_field(csrf))
                                 input type="text" name="name" value=(team.name) aria-label="New name";
                                 button.secondary type="submit" { "Rename" }
                             }
                             form method="post" action={ "/admin/teams/" (team.id) "/delete" } {
-                                (csrf_field(&csrf))
+                                (csrf_field(csrf))
                                 button.secondary type="submit" { "Delete" }
                             }
                         }
@@ -63,7 +82,7 @@ pub(crate) async fn show(
                             details {
                                 summary { "Description and access" }
                                 form method="post" action={ "/admin/teams/" (team.id) "/edit" } {
-                                    (csrf_field(&csrf))
+                                    (csrf_field(csrf))
                                     label { "Description" input type="text" name="description" value=(team.description); }
                                     label { "Access settings (JSON object)" textarea name="access_settings" { (team.access_settings) } }
                                     button.secondary type="submit" { "Save" }
@@ -77,7 +96,7 @@ pub(crate) async fn show(
         section {
             h2 { "Add a member" }
             form method="post" action="/admin/teams/members" id="add-member" {
-                (csrf_field(&csrf))
+                (csrf_field(csrf))
                 label for="team" { "Team" }
                 select id="team" name="team" {
                     @for team in &teams {
@@ -93,7 +112,7 @@ pub(crate) async fn show(
         section {
             h2 { "Remove a member" }
             form method="post" action="/admin/teams/members/remove" id="remove-member" {
-                (csrf_field(&csrf))
+                (csrf_field(csrf))
                 label for="remove-team" { "Team" }
                 select id="remove-team" name="team" {
                     @for team in &teams {
@@ -107,11 +126,8 @@ pub(crate) async fn show(
             }
         }
     };
-    Ok(respond(
-        StatusCode::OK,
-        &csrf,
-        page("Manage teams", &signed_in, body),
-    ))
+    let status = refusal.map_or(StatusCode::OK, |r| r.status);
+    Ok(respond(status, csrf, page("Manage teams", signed_in, body)))
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -137,33 +153,29 @@ fn guard(
         .map_err(|_| ApiError::NotFound(format!("no team {team}")))
 }
 
+/// Runs a form's command: back to the page, or the page with the rule's refusal.
 async fn run(
     state: &web::Data<AppState>,
     signed_in: &SignedIn,
+    csrf: &Csrf,
     command: Command,
 ) -> Result<HttpResponse, ApiError> {
     let (org, now) = (signed_in.org.id, state.clock.now());
     match blocking(state, move |s| s.execute(org, &command, now)).await {
         Ok(_) => Ok(see_other("/admin/teams")),
-        Err(ApiError::Policy(refusal))
-            if !matches!(refusal, tessera_policy::PolicyError::Port(_)) =>
-        {
-            Ok(back_with(&refusal.to_string()))
+        Err(error @ ApiError::Policy(_)) if !error.status_code().is_server_error() => {
+            let (status, message) = (error.status_code(), error.to_string());
+            render(state, signed_in, csrf, Some(Refusal { status, message })).await
         }
         Err(error) => Err(error),
     }
-}
-
-/// Back to the teams page, showing `message`.
-fn back_with(message: &str) -> HttpResponse {
-    let query: String = form_urlencoded::byte_serialize(message.as_bytes()).collect();
-    see_other(&format!("/admin/teams?error={query}"))
 }
 
 /// `POST /admin/teams/{team}/rename` (T4).
 pub(crate) async fn rename(
     req: HttpRequest,
     signed_in: SignedIn,
+    csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
@@ -172,20 +184,27 @@ pub(crate) async fn rename(
     let team = guard(&req, &signed_in, &fields, &path)?;
     let name = fields.get("name").cloned().unwrap_or_default();
     let by = Actor::User(signed_in.user.id);
-    run(&state, &signed_in, Command::RenameTeam { by, team, name }).await
+    run(
+        &state,
+        &signed_in,
+        &csrf,
+        Command::RenameTeam { by, team, name },
+    )
+    .await
 }
 
 /// `POST /admin/teams/{team}/delete` (T4).
 pub(crate) async fn delete(
     req: HttpRequest,
     signed_in: SignedIn,
+    csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let team = guard(&req, &signed_in, &form(&body), &path)?;
     let by = Actor::User(signed_in.user.id);
-    run(&state, &signed_in, Command::DeleteTeam { by, team }).await
+    run(&state, &signed_in, &csrf, Command::DeleteTeam { by, team }).await
 }
 
 /// `POST /admin/teams/{team}/edit`: description and access settings (T4 allows both
@@ -193,6 +212,7 @@ pub(crate) async fn delete(
 pub(crate) async fn edit(
     req: HttpRequest,
     signed_in: SignedIn,
+    csrf: Csrf,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Bytes,
@@ -204,9 +224,8 @@ pub(crate) async fn edit(
         Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
             Ok(value) if value.is_object() => Some(value),
             _ => {
-                return Ok(back_with(
-                    "Access settings must be a JSON object, e.g. {\"content\": \"all\"}.",
-                ));
+                let message = "Access settings must be a JSON object, e.g. {\"content\": \"all\"}.";
+                return render(&state, &signed_in, &csrf, Some(Refusal::bad_input(message))).await;
             }
         },
     };
@@ -216,14 +235,15 @@ pub(crate) async fn edit(
         description: fields.get("description").cloned(),
         access_settings,
     };
-    run(&state, &signed_in, command).await
+    run(&state, &signed_in, &csrf, command).await
 }
 
 /// Runs the member command `make` builds for the team and user a member form names;
-/// a form naming nobody comes back to the page with the reason.
+/// a form naming nobody is answered with the page and the reason.
 async fn member_change(
     req: &HttpRequest,
     signed_in: &SignedIn,
+    csrf: &Csrf,
     state: &web::Data<AppState>,
     body: &[u8],
     make: fn(Actor, TeamId, tessera_core::UserId) -> Command,
@@ -237,24 +257,27 @@ async fn member_change(
     )?;
     let Ok(email) = Email::parse(fields.get("email").map(String::as_str).unwrap_or_default())
     else {
-        return Ok(back_with("Enter the email of a user of this workspace."));
+        let message = "Enter the email of a user of this workspace.";
+        return render(state, signed_in, csrf, Some(Refusal::bad_input(message))).await;
     };
     let org = signed_in.org.id;
     let Some(user) = blocking(state, move |s| s.user_by_email(org, &email)).await? else {
-        return Ok(back_with("No user of this workspace has that email."));
+        let message = "No user of this workspace has that email.";
+        return render(state, signed_in, csrf, Some(Refusal::bad_input(message))).await;
     };
     let command = make(Actor::User(signed_in.user.id), team, user.id);
-    run(state, signed_in, command).await
+    run(state, signed_in, csrf, command).await
 }
 
 /// `POST /admin/teams/members/remove` (T5: refused for IdP teams).
 pub(crate) async fn remove_member(
     req: HttpRequest,
     signed_in: SignedIn,
+    csrf: Csrf,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    member_change(&req, &signed_in, &state, &body, |by, team, user| {
+    member_change(&req, &signed_in, &csrf, &state, &body, |by, team, user| {
         Command::RemoveTeamMember { by, team, user }
     })
     .await
@@ -265,10 +288,11 @@ pub(crate) async fn remove_member(
 pub(crate) async fn add_member(
     req: HttpRequest,
     signed_in: SignedIn,
+    csrf: Csrf,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    member_change(&req, &signed_in, &state, &body, |by, team, user| {
+    member_change(&req, &signed_in, &csrf, &state, &body, |by, team, user| {
         Command::AddTeamMember { by, team, user }
     })
     .await

@@ -74,9 +74,49 @@ pub(crate) fn check_csrf(req: &HttpRequest, submitted: &str) -> Result<(), ApiEr
     let expected = cookie.as_ref().map(|c| c.value()).unwrap_or_default();
     let equal: bool = expected.as_bytes().ct_eq(submitted.as_bytes()).into();
     if expected.is_empty() || !equal {
-        return Err(ApiError::Forbidden(
-            "the form expired or came from another site; reload the page and try again".into(),
-        ));
+        return Err(csrf_refused());
     }
     Ok(())
+}
+
+/// Refuses, before its body is read, a form post that cannot pass [`check_csrf`]: one
+/// without the CSRF cookie, or sent from another site.
+pub(crate) fn check_csrf_precondition(req: &HttpRequest) -> Result<(), ApiError> {
+    let has_cookie = req
+        .cookie(CSRF_COOKIE)
+        .is_some_and(|c| !c.value().is_empty());
+    if has_cookie && same_origin(req) {
+        Ok(())
+    } else {
+        Err(csrf_refused())
+    }
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::Forbidden(
+        "the form expired or came from another site; reload the page and try again".into(),
+    )
+}
+
+/// Whether the request comes from this server's own pages: a browser's
+/// `Sec-Fetch-Site` (when sent) is `same-origin` or `none` (typed or bookmarked), and its
+/// `Origin` (when sent) is this server (its public URL or its host).
+pub(crate) fn same_origin(req: &HttpRequest) -> bool {
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or_default())
+    };
+    if header("sec-fetch-site").is_some_and(|site| site != "same-origin" && site != "none") {
+        return false;
+    }
+    let Some(origin) = header("origin") else {
+        return true;
+    };
+    let public = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .map(|state| state.public_url.clone())
+        .unwrap_or_default();
+    let info = req.connection_info();
+    origin == public || origin == format!("{}://{}", info.scheme(), info.host())
 }

@@ -4,7 +4,7 @@
 
 mod csrf;
 
-pub(crate) use csrf::{CSRF_FIELD, Csrf, check_csrf};
+pub(crate) use csrf::{CSRF_FIELD, Csrf, check_csrf, check_csrf_precondition, same_origin};
 
 use crate::{ApiError, AppState};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};

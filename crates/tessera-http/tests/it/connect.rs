@@ -2,13 +2,13 @@
 //! PostgreSQL: each step's refusal (changing nothing) and resume, W2/W3, C3 rotation,
 //! C4 and C5.
 
-use crate::support::{TestServer, client, t0};
+use crate::support::{TestServer, client, new_user, t0};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use serde_json::{Value, json};
-use tessera_core::{Email, LoginMethod, OrgId, OrgKind, Role, Source, UserStatus, WorkspaceName};
+use tessera_core::{Email, OrgId, OrgKind, Role, WorkspaceName};
 use tessera_store::testing::TestDatabase;
-use tessera_store::{Actor, NewUser, Store};
+use tessera_store::{Actor, Store};
 
 const OKTA: &str = include_str!("../../../../fixtures/saml/idp-metadata/okta.xml");
 const ENTRA: &str = include_str!("../../../../fixtures/saml/idp-metadata/entra.xml");
@@ -23,18 +23,6 @@ struct Org {
 struct Connect {
     server: TestServer,
     http: Client,
-}
-
-fn user(email: &str, role: Role) -> NewUser {
-    NewUser {
-        email: Email::parse(email).unwrap(),
-        given_name: None,
-        family_name: None,
-        status: UserStatus::Active,
-        role,
-        login_method: LoginMethod::Password,
-        created_by: Source::Cli,
-    }
 }
 
 impl Connect {
@@ -63,7 +51,7 @@ impl Connect {
         store
             .create_user(
                 org.id,
-                &user(&admin, Role::AccountAdmin),
+                &new_user(&admin, Role::AccountAdmin),
                 &Actor::operator(),
                 t0(),
             )
@@ -73,7 +61,7 @@ impl Connect {
             store
                 .create_user(
                     org.id,
-                    &user(&email, Role::Viewer),
+                    &new_user(&email, Role::Viewer),
                     &Actor::operator(),
                     t0(),
                 )

@@ -4,6 +4,15 @@ use tessera_http::{DEMO_ADMIN_EMAIL, DEMO_ORG};
 use tessera_store::UserFilter;
 use tessera_store::testing::TestDatabase;
 
+fn metrics_text(server: &TestServer) -> String {
+    client()
+        .get(server.url("/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap()
+}
+
 #[test]
 fn healthz_readyz_and_metrics_answer() {
     for db in TestDatabase::all() {
@@ -14,12 +23,7 @@ fn healthz_readyz_and_metrics_answer() {
         assert_eq!(health.text().unwrap(), "ok\n");
         let ready = http.get(server.url("/readyz")).send().unwrap();
         assert_eq!(ready.status(), 200, "{:?}", db.backend);
-        let metrics = http
-            .get(server.url("/metrics"))
-            .send()
-            .unwrap()
-            .text()
-            .unwrap();
+        let metrics = metrics_text(&server);
         assert!(
             metrics.contains(
                 r#"tessera_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
@@ -37,17 +41,40 @@ fn unknown_paths_are_404_and_counted_without_their_raw_path() {
     let http = client();
     let response = http.get(server.url("/no/such/page/12345")).send().unwrap();
     assert_eq!(response.status(), 404);
-    let metrics = http
-        .get(server.url("/metrics"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let metrics = metrics_text(&server);
     assert!(
         metrics.contains(r#"route="unmatched",status="404""#),
         "{metrics}"
     );
     assert!(!metrics.contains("12345"));
+}
+
+#[test]
+fn made_up_methods_and_random_paths_leave_metrics_small() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start(&db);
+    let http = client();
+    for i in 0..300 {
+        let method = reqwest::Method::from_bytes(format!("M{i}X").as_bytes()).unwrap();
+        let response = http
+            .request(method, server.url(&format!("/random/{i}/path-{i}")))
+            .send()
+            .unwrap();
+        assert!(response.status().is_client_error());
+    }
+    let metrics = metrics_text(&server);
+    let series = metrics.lines().filter(|l| !l.starts_with('#')).count();
+    assert!(
+        series < 40 && metrics.len() < 8 * 1024,
+        "{series} series:\n{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"tessera_http_requests_total{method="other",route="unmatched",status="404"} 300"#
+        ),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("M1X") && !metrics.contains("path-"));
 }
 
 #[test]

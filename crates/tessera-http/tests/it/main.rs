@@ -5,6 +5,7 @@
 
 mod api;
 mod connect;
+mod edge;
 mod health;
 mod login;
 mod mapping_abuse;

@@ -279,9 +279,9 @@ fn the_teams_page_edits_idp_team_descriptions_removes_local_members_and_shows_re
             .post(server.url(&format!("/admin/teams/{eng}/rename")))
             .form(&[("csrf", csrf.as_str()), ("name", "Eng")])
             .send()
-            .unwrap()
-            .text()
             .unwrap();
+        assert_eq!(refused.status(), 409);
+        let refused = refused.text().unwrap();
         assert!(
             refused.contains("T4: an IdP-managed team cannot be renamed"),
             "{refused}"
@@ -351,6 +351,29 @@ fn the_teams_page_edits_idp_team_descriptions_removes_local_members_and_shows_re
             .text()
             .unwrap();
         assert!(bad_json.contains("must be a JSON object"), "{bad_json}");
+    }
+}
+
+// covers T4: a link cannot make the teams page say what it likes
+#[test]
+fn the_teams_page_shows_no_text_a_link_carries() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| c.demo_org = false);
+    seed(&server.store);
+    let admin = signed_in(&server, "admin@acme.example");
+    let phishing = "Your account is locked. Call +1-555-0100 now";
+    let query: String = form_urlencoded::byte_serialize(phishing.as_bytes()).collect();
+    for page in ["teams", "connect", "users", "audit"] {
+        let shown = admin
+            .get(server.url(&format!("/admin/{page}?error={query}&message={query}")))
+            .send()
+            .unwrap();
+        assert_eq!(shown.status(), 200, "{page}");
+        let shown = shown.text().unwrap();
+        assert!(
+            !shown.contains("+1-555") && !shown.contains("id=\"error\""),
+            "{page}: {shown}"
+        );
     }
 }
 

@@ -76,6 +76,30 @@ impl Drop for TestServer {
     }
 }
 
+/// An active password user of `role`, made by the CLI.
+pub fn new_user(email: &str, role: tessera_core::Role) -> tessera_store::NewUser {
+    tessera_store::NewUser {
+        email: tessera_core::Email::parse(email).unwrap(),
+        given_name: None,
+        family_name: None,
+        status: tessera_core::UserStatus::Active,
+        role,
+        login_method: tessera_core::LoginMethod::Password,
+        created_by: tessera_core::Source::Cli,
+    }
+}
+
+/// A production org `name` with SSO enabled by the operator (W3).
+pub fn enabled_org(store: &Store, name: &str) -> tessera_store::Org {
+    let ws = tessera_core::WorkspaceName::parse(name).unwrap();
+    let operator = tessera_store::Actor::operator();
+    let org = store
+        .create_org(&ws, tessera_core::OrgKind::Production, &operator, t0())
+        .unwrap();
+    store.set_sso_enabled(&ws, true, &operator, t0()).unwrap();
+    org
+}
+
 pub fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::new()
 }
