@@ -6,7 +6,7 @@ use super::auth::ScimOrg;
 use super::error::ScimFailure;
 use super::response::{
     MAX_RESULTS, asks_for_attributes, blocking, check_if_match, if_match, list_response, not_found,
-    projection_of, read_json, resource_response, subject_scim_id,
+    projection_of, read_json, resource_response, subject_scim_id, too_large,
 };
 use crate::AppState;
 use actix_web::http::StatusCode;
@@ -46,6 +46,7 @@ async fn page(
     query: ListQuery,
 ) -> Result<HttpResponse, ScimFailure> {
     let store = state.store.clone();
+    let scan_limit = state.scim.filter_scan_limit;
     let (page, query) = blocking(move || {
         let request = ScimListRequest {
             base_url: &org.base_url,
@@ -53,8 +54,9 @@ async fn page(
             offset: query.offset(),
             limit: query.page_size(u64::from(MAX_RESULTS)),
             with_members: query.projection.wants_attribute("members"),
+            scan_limit,
         };
-        let page = store.scim_groups(org.org_id, request)?;
+        let page = store.scim_groups(org.org_id, request)?.map_err(too_large)?;
         Ok((page, query))
     })
     .await?;

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use tessera_policy::{Change, Decision, Subject};
 use tessera_scim::{ListResponse, Projection, ScimError, if_match_allows};
-use tessera_store::ScimPage;
+use tessera_store::{ScanTooLarge, ScimPage};
 
 /// The media type of every SCIM response (RFC 7644 §3.1).
 pub(crate) const SCIM_CONTENT_TYPE: &str = "application/scim+json";
@@ -170,6 +170,19 @@ pub(crate) fn not_found(resource_type: &str, id: &str) -> ScimFailure {
     ScimError::NotFound {
         resource_type: resource_type.to_owned(),
         id: id.to_owned(),
+    }
+    .into()
+}
+
+/// The `400 tooMany` of a filter that would scan more rows than the server allows.
+pub(crate) fn too_large(refusal: ScanTooLarge) -> ScimFailure {
+    ScimError::TooMany {
+        problem: format!(
+            "this filter needs a scan of {} resources, more than the {} this server scans; \
+             filter with eq on id, externalId, userName or emails.value (Users), or on id, \
+             externalId or displayName (Groups)",
+            refusal.rows, refusal.limit
+        ),
     }
     .into()
 }
