@@ -222,6 +222,33 @@ impl Store {
         Ok(Some(group_json(row, team_members, base_url)))
     }
 
+    /// The SCIM Group with our SCIM id `scim_id` and its members when it has at most
+    /// `max_members` of them (`true`), else without them (`false`); `None` when not found.
+    pub fn scim_group_with_members_up_to(
+        &self,
+        org_id: OrgId,
+        base_url: &str,
+        scim_id: &str,
+        max_members: u64,
+    ) -> Result<Option<(Value, bool)>> {
+        let mut conn = self.conn()?;
+        let Some(row) = group_row(&mut conn, org_id, scim_id)? else {
+            return Ok(None);
+        };
+        let count: i64 = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::team_id.eq(&row.id))
+            .filter(users::scim_id.is_not_null())
+            .count()
+            .get_result(&mut *conn)?;
+        if u64::try_from(count).unwrap_or(u64::MAX) > max_members {
+            return Ok(Some((group_json(row, None, base_url), false)));
+        }
+        let mut members = members_of(&mut conn, std::slice::from_ref(&row.id), base_url)?;
+        let team_members = members.remove(&row.id).unwrap_or_default();
+        Ok(Some((group_json(row, Some(team_members), base_url), true)))
+    }
+
     /// A page of the org's SCIM Groups matching the filter, in `id` order; refused when
     /// the filter needs a scan of more groups than `request.scan_limit`. Members are
     /// read only for the groups of the page when asked for, and while scanning only
@@ -485,7 +512,7 @@ impl<'a> Scan<'a> {
 }
 
 /// The SCIM JSON of a user: the resource as the IdP last sent it, with our id, the
-/// current `active`, `externalId` and `meta` (version = the row's version).
+/// current `active` (see below), `externalId` and `meta` (version = the row's version).
 fn user_json(row: ScimUserRow, base_url: &str) -> Value {
     let scim_id = row.scim_id.unwrap_or_default();
     let mut object = row
@@ -516,8 +543,13 @@ fn user_json(row: ScimUserRow, base_url: &str) -> Value {
         Some(external_id) => object.insert("externalId".into(), Value::String(external_id)),
         None => object.remove("externalId"),
     };
-    let active = row.status != UserStatus::Deactivated.as_str();
-    object.insert("active".into(), Value::Bool(active));
+    // `active` as the IdP last set it, except that a deactivated account always says
+    // so; an IdP that never sent it (or removed it) sees none on an active account.
+    if row.status == UserStatus::Deactivated.as_str() {
+        object.insert("active".into(), Value::Bool(false));
+    } else if object.contains_key("active") {
+        object.insert("active".into(), Value::Bool(true));
+    }
     let meta = Meta::for_resource(
         "User",
         base_url,

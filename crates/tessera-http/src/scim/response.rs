@@ -55,9 +55,11 @@ pub(crate) fn projection_of(req: &HttpRequest) -> Result<Projection, ScimFailure
     Ok(tessera_scim::parse_list_query(req.query_string())?.projection)
 }
 
-/// Whether the client asked for attributes explicitly (`attributes=`).
-pub(crate) fn asks_for_attributes(req: &HttpRequest) -> bool {
-    form_pairs(req.query_string()).any(|key| key.eq_ignore_ascii_case("attributes"))
+/// Whether the client asked for a projection (`attributes=` or `excludedAttributes=`).
+pub(crate) fn asks_for_projection(req: &HttpRequest) -> bool {
+    form_pairs(req.query_string()).any(|key| {
+        key.eq_ignore_ascii_case("attributes") || key.eq_ignore_ascii_case("excludedAttributes")
+    })
 }
 
 fn form_pairs(query: &str) -> impl Iterator<Item = String> + '_ {
@@ -113,6 +115,15 @@ pub(crate) fn resource_response(
     }
     projection.apply(&mut resource);
     response.json(resource)
+}
+
+/// `204 No Content` after a change to `resource`, with its new `ETag`.
+pub(crate) fn no_content(resource: &Value) -> HttpResponse {
+    let mut response = HttpResponse::NoContent();
+    if let Some(version) = version_of(resource) {
+        response.insert_header((ETAG, version.to_owned()));
+    }
+    response.finish()
 }
 
 /// A ListResponse of a page, each resource projected.

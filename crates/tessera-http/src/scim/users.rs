@@ -139,7 +139,8 @@ pub(crate) async fn replace(
 }
 
 /// `PATCH /Users/{id}`: every operation applies or none does; 200 with the resource
-/// (Okta treats an empty answer as a failure).
+/// (Okta treats an empty answer as a failure). Removing `active` leaves the account
+/// active, as a POST or PUT without `active` does, and the resource without `active`.
 pub(crate) async fn patch(
     org: ScimOrg,
     state: web::Data<AppState>,
@@ -242,7 +243,8 @@ fn user_patch(user: &User) -> Result<UserPatch, ScimError> {
         family_name: Some(name.family_name),
         display_name: Some(user.display_name.clone()),
         external_id: Some(user.external_id.clone()),
-        active: user.active,
+        // No `active` (removed by the PATCH) means active, as on POST and PUT.
+        active: Some(user.active.unwrap_or(true)),
         attributes_json: Some(attributes_json(user)),
     })
 }
