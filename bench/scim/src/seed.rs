@@ -5,7 +5,8 @@ use tessera_core::{Clock, OrgKind, SystemClock, WorkspaceName};
 use tessera_store::{Actor, Store, StoreError};
 
 /// Opens (and migrates) `database_url`, creates the production org `workspace` unless it
-/// exists, and issues a fresh SCIM token for it (rotating any earlier one).
+/// exists, switches its SSO/SCIM gate on (W3) and issues a fresh SCIM token for it
+/// (rotating any earlier one).
 pub fn seed_org(database_url: &str, workspace: &str) -> anyhow::Result<String> {
     let store = Store::open(database_url).context("open the database")?;
     let name = WorkspaceName::parse(workspace).context("workspace name")?;
@@ -17,5 +18,6 @@ pub fn seed_org(database_url: &str, workspace: &str) -> anyhow::Result<String> {
         }
         Err(error) => return Err(error.into()),
     };
+    store.set_sso_enabled(&name, true, &Actor::operator(), now)?;
     Ok(store.issue_scim_token(org.id, &Actor::operator(), now)?)
 }

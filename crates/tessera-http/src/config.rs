@@ -44,6 +44,13 @@ pub struct Config {
     pub sp_key_file: Option<PathBuf>,
     /// PEM certificate matching `sp_key_file`.
     pub sp_certificate_file: Option<PathBuf>,
+    /// SCIM requests per second each org may make (0: no limit); over it, `429`.
+    pub scim_rate_limit_per_second: u32,
+    /// How many SCIM requests an org may make at once above its rate.
+    pub scim_rate_limit_burst: u32,
+    /// The most users or groups a SCIM filter that no index answers may scan; an org
+    /// with more gets `400 tooMany` for such a filter.
+    pub scim_filter_scan_limit: u64,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -71,6 +78,9 @@ impl Default for Config {
             max_connections_per_worker: 1024,
             sp_key_file: None,
             sp_certificate_file: None,
+            scim_rate_limit_per_second: 100,
+            scim_rate_limit_burst: 200,
+            scim_filter_scan_limit: 100_000,
         }
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct AppState {
     pub sp_keys: Arc<tessera_saml::SpKeyPair>,
     /// The largest request body read, in bytes (`body_limit_bytes`).
     pub body_limit: usize,
+    /// The SCIM server's limits (rate per org, filter scans).
+    pub scim: scim::ScimLimits,
 }
 
 /// A bound server, ready to be awaited.
@@ -76,6 +78,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         sp_keys,
         body_limit: config.body_limit_bytes,
+        scim: scim::ScimLimits::from_config(&config),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {

@@ -32,6 +32,8 @@ pub use resource::{Group, ListResponse, Meta, User, if_match_allows, user_group_
 pub use search::parse_search_request;
 
 #[cfg(test)]
+mod attack_proptests;
+#[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
 mod proptests;

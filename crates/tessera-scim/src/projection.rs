@@ -79,10 +79,24 @@ pub struct Projection {
     excluded: Vec<Selector>,
 }
 
+/// Most entries accepted in `attributes` or `excludedAttributes` (the schemas define
+/// far fewer attributes; each entry costs work on every resource of a page).
+pub const MAX_PROJECTION_ATTRIBUTES: usize = 100;
+
 fn parse_list(text: Option<&str>, parameter: &str) -> Result<Vec<Selector>, ScimError> {
-    text.into_iter()
+    let items: Vec<&str> = text
+        .into_iter()
         .flat_map(|t| t.split(','))
         .filter(|item| !item.trim().is_empty())
+        .collect();
+    if items.len() > MAX_PROJECTION_ATTRIBUTES {
+        return Err(ScimError::InvalidParameter {
+            name: parameter.to_owned(),
+            problem: format!("at most {MAX_PROJECTION_ATTRIBUTES} attributes"),
+        });
+    }
+    items
+        .into_iter()
         .map(|item| Selector::parse(item, parameter))
         .collect()
 }
@@ -347,5 +361,17 @@ mod tests {
             matches!(error, ScimError::InvalidParameter { ref name, .. } if name == "attributes")
         );
         assert!(Projection::parse(None, Some("a b")).is_err());
+    }
+
+    #[test]
+    fn long_attribute_lists_are_refused_by_name() {
+        let many = vec!["userName"; MAX_PROJECTION_ATTRIBUTES + 1].join(",");
+        let error = Projection::parse(None, Some(&many)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid query parameter excludedAttributes: at most 100 attributes"
+        );
+        let enough = vec!["userName"; MAX_PROJECTION_ATTRIBUTES].join(",");
+        assert!(Projection::parse(Some(&enough), None).is_ok());
     }
 }

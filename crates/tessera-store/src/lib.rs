@@ -36,7 +36,7 @@ pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
 pub use saml::{IdpSettings, SamlOptions};
-pub use scim::{ScimListRequest, ScimPage};
+pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
 pub use sessions::{SessionKind, SessionOwner};
 pub use store::Store;
 pub use tokens::TokenOwner;

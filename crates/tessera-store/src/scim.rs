@@ -1,6 +1,8 @@
 //! What the SCIM server reads: provisioned users and IdP groups as SCIM JSON, looked
 //! up by id, listed with a filter (from an index when the filter allows it, else a scan
-//! evaluated with [`tessera_scim::filter::matches`]) and paged in a stable order.
+//! in batches of a few hundred rows evaluated with [`tessera_scim::filter::matches`],
+//! refused past a configured number of rows) and paged in a stable order. Memory per
+//! request is bounded by the batch and the page, not by the org's size.
 //!
 //! Only SCIM-managed rows are visible: a user or team whose `scim_id` was cleared (U5,
 //! T7) is not found.
@@ -39,6 +41,8 @@ pub struct ScimListRequest<'a> {
     pub limit: u64,
     /// Whether groups carry their `members` (never loaded when false).
     pub with_members: bool,
+    /// The most users or groups a filter that no index answers may scan.
+    pub scan_limit: u64,
 }
 
 #[derive(Queryable, Selectable)]
@@ -120,58 +124,80 @@ impl Store {
         Ok(scim_user_on(&mut *self.conn()?, org_id, base_url, scim_id)?)
     }
 
-    /// A page of the org's SCIM Users matching the filter, in `id` order.
-    pub fn scim_users(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<ScimPage> {
+    /// A page of the org's SCIM Users matching the filter, in `id` order; refused when
+    /// the filter needs a scan of more users than `request.scan_limit`.
+    pub fn scim_users(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<Listing> {
         let mut conn = self.conn()?;
-        let mut query = users::table
-            .filter(users::org_id.eq(org_id.to_string()))
-            .filter(users::scim_id.is_not_null())
-            .select(ScimUserRow::as_select())
-            .order(users::scim_id.asc())
-            .into_boxed();
-        let Some(filter) = request.filter else {
-            let total: i64 = users::table
-                .filter(users::org_id.eq(org_id.to_string()))
+        let org = org_id.to_string();
+        let all = || {
+            users::table
+                .filter(users::org_id.eq(org.clone()))
+                .filter(users::scim_id.is_not_null())
+                .select(ScimUserRow::as_select())
+                .order(users::scim_id.asc())
+                .into_boxed()
+        };
+        let count_all = |conn: &mut DbConnection| -> QueryResult<i64> {
+            users::table
+                .filter(users::org_id.eq(org.clone()))
                 .filter(users::scim_id.is_not_null())
                 .count()
-                .get_result(&mut *conn)?;
-            let rows: Vec<ScimUserRow> = query
-                .offset(to_i64(request.offset))
-                .limit(to_i64(request.limit))
-                .load(&mut *conn)?;
-            let mut resources: Vec<Value> = rows
-                .into_iter()
-                .map(|r| user_json(r, request.base_url))
-                .collect();
-            add_groups(&mut conn, request.base_url, &mut resources)?;
-            return Ok(ScimPage {
-                total_results: u64::try_from(total).unwrap_or(0),
-                resources,
-            });
+                .get_result(conn)
         };
-        query = match narrowing(Some(filter), &USER_INDEXES) {
-            Narrowing::Everything => query,
-            Narrowing::Keys(attribute, keys) => match attribute {
-                IndexedAttribute::Id => query.filter(users::scim_id.eq_any(keys)),
-                IndexedAttribute::UserName => {
-                    query.filter(users::scim_user_name_normalized.eq_any(keys))
-                }
-                IndexedAttribute::ExternalId => query.filter(users::external_id.eq_any(keys)),
-                IndexedAttribute::EmailValue => {
-                    query.filter(users::idp_email_normalized.eq_any(keys))
-                }
-                IndexedAttribute::DisplayName | IndexedAttribute::MemberValue => query,
-            },
-        };
-        let rows: Vec<ScimUserRow> = query.load(&mut *conn)?;
         let base_url = request.base_url;
-        let mut page = page_of(
-            rows.into_iter().map(|r| user_json(r, base_url)),
-            filter,
-            request,
-        );
+        let mut page = match (request.filter, narrowing(request.filter, &USER_INDEXES)) {
+            (None, _) => {
+                let total = count_all(&mut conn)?;
+                let rows: Vec<ScimUserRow> = all()
+                    .offset(to_i64(request.offset))
+                    .limit(to_i64(request.limit))
+                    .load(&mut *conn)?;
+                ScimPage {
+                    total_results: u64::try_from(total).unwrap_or(0),
+                    resources: rows.into_iter().map(|r| user_json(r, base_url)).collect(),
+                }
+            }
+            (Some(filter), Narrowing::Keys(attribute, keys)) => {
+                let query = match attribute {
+                    IndexedAttribute::Id => all().filter(users::scim_id.eq_any(keys)),
+                    IndexedAttribute::UserName => {
+                        all().filter(users::scim_user_name_normalized.eq_any(keys))
+                    }
+                    IndexedAttribute::ExternalId => all().filter(users::external_id.eq_any(keys)),
+                    IndexedAttribute::EmailValue => {
+                        all().filter(users::idp_email_normalized.eq_any(keys))
+                    }
+                    IndexedAttribute::DisplayName | IndexedAttribute::MemberValue => all(),
+                };
+                let rows: Vec<ScimUserRow> = query.load(&mut *conn)?;
+                page_of(
+                    rows.into_iter().map(|r| user_json(r, base_url)),
+                    filter,
+                    request,
+                )
+            }
+            (Some(filter), Narrowing::Everything) => {
+                let rows = count_all(&mut conn)?;
+                if let Some(refusal) = too_large(rows, request.scan_limit) {
+                    return Ok(Err(refusal));
+                }
+                Scan::new(filter, request).run(|after| {
+                    let batch: Vec<ScimUserRow> = all()
+                        .filter(users::scim_id.gt(after.to_owned()))
+                        .limit(SCAN_BATCH)
+                        .load(&mut *conn)?;
+                    let last = batch.last().and_then(|r| r.scim_id.clone());
+                    Ok(last.map(|last| {
+                        (
+                            last,
+                            batch.into_iter().map(|r| user_json(r, base_url)).collect(),
+                        )
+                    }))
+                })?
+            }
+        };
         add_groups(&mut conn, base_url, &mut page.resources)?;
-        Ok(page)
+        Ok(Ok(page))
     }
 
     /// The SCIM Group with our SCIM id `scim_id`, or `None` (also once detached, T7).
@@ -196,61 +222,144 @@ impl Store {
         Ok(Some(group_json(row, team_members, base_url)))
     }
 
-    /// A page of the org's SCIM Groups matching the filter, in `id` order. Members are
-    /// read only for the groups of the page, and only when asked for or when a filter
-    /// has to be evaluated on them.
-    pub fn scim_groups(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<ScimPage> {
+    /// The SCIM Group with our SCIM id `scim_id` and its members when it has at most
+    /// `max_members` of them (`true`), else without them (`false`); `None` when not found.
+    pub fn scim_group_with_members_up_to(
+        &self,
+        org_id: OrgId,
+        base_url: &str,
+        scim_id: &str,
+        max_members: u64,
+    ) -> Result<Option<(Value, bool)>> {
         let mut conn = self.conn()?;
-        let mut query = teams::table
-            .filter(teams::org_id.eq(org_id.to_string()))
-            .filter(teams::idp_managed.eq(true))
-            .filter(teams::scim_id.is_not_null())
-            .select(ScimGroupRow::as_select())
-            .order(teams::scim_id.asc())
-            .into_boxed();
-        let Some(filter) = request.filter else {
-            let total: i64 = teams::table
-                .filter(teams::org_id.eq(org_id.to_string()))
+        let Some(row) = group_row(&mut conn, org_id, scim_id)? else {
+            return Ok(None);
+        };
+        let count: i64 = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::team_id.eq(&row.id))
+            .filter(users::scim_id.is_not_null())
+            .count()
+            .get_result(&mut *conn)?;
+        if u64::try_from(count).unwrap_or(u64::MAX) > max_members {
+            return Ok(Some((group_json(row, None, base_url), false)));
+        }
+        let mut members = members_of(&mut conn, std::slice::from_ref(&row.id), base_url)?;
+        let team_members = members.remove(&row.id).unwrap_or_default();
+        Ok(Some((group_json(row, Some(team_members), base_url), true)))
+    }
+
+    /// A page of the org's SCIM Groups matching the filter, in `id` order; refused when
+    /// the filter needs a scan of more groups than `request.scan_limit`. Members are
+    /// read only for the groups of the page when asked for, and while scanning only
+    /// when the filter is about them.
+    pub fn scim_groups(&self, org_id: OrgId, request: ScimListRequest<'_>) -> Result<Listing> {
+        let mut conn = self.conn()?;
+        let org = org_id.to_string();
+        let all = || {
+            teams::table
+                .filter(teams::org_id.eq(org.clone()))
+                .filter(teams::idp_managed.eq(true))
+                .filter(teams::scim_id.is_not_null())
+                .select(ScimGroupRow::as_select())
+                .order(teams::scim_id.asc())
+                .into_boxed()
+        };
+        let count_all = |conn: &mut DbConnection| -> QueryResult<i64> {
+            teams::table
+                .filter(teams::org_id.eq(org.clone()))
                 .filter(teams::idp_managed.eq(true))
                 .filter(teams::scim_id.is_not_null())
                 .count()
-                .get_result(&mut *conn)?;
-            let rows: Vec<ScimGroupRow> = query
-                .offset(to_i64(request.offset))
-                .limit(to_i64(request.limit))
-                .load(&mut *conn)?;
-            let resources = groups_json(&mut conn, rows, request.with_members, request.base_url)?;
-            return Ok(ScimPage {
-                total_results: u64::try_from(total).unwrap_or(0),
-                resources,
-            });
+                .get_result(conn)
         };
-        query = match narrowing(Some(filter), &GROUP_INDEXES) {
-            Narrowing::Everything => query,
-            Narrowing::Keys(attribute, keys) => match attribute {
-                IndexedAttribute::Id => query.filter(teams::scim_id.eq_any(keys)),
-                IndexedAttribute::DisplayName => query.filter(teams::name_normalized.eq_any(keys)),
-                IndexedAttribute::ExternalId => query.filter(teams::external_id.eq_any(keys)),
-                IndexedAttribute::UserName
-                | IndexedAttribute::EmailValue
-                | IndexedAttribute::MemberValue => query,
-            },
-        };
-        let rows: Vec<ScimGroupRow> = query.load(&mut *conn)?;
-        let mut page = page_of(
-            groups_json(&mut conn, rows, true, request.base_url)?.into_iter(),
-            filter,
-            request,
-        );
-        if !request.with_members {
-            for resource in &mut page.resources {
-                if let Value::Object(object) = resource {
-                    object.remove("members");
-                }
+        let base_url = request.base_url;
+        let evaluate_members = request.filter.is_some_and(|f| f.mentions("members"));
+        let with_members = request.with_members;
+        let mut page = match (request.filter, narrowing(request.filter, &GROUP_INDEXES)) {
+            (None, _) => {
+                let total = count_all(&mut conn)?;
+                let rows: Vec<ScimGroupRow> = all()
+                    .offset(to_i64(request.offset))
+                    .limit(to_i64(request.limit))
+                    .load(&mut *conn)?;
+                let resources = groups_json(&mut conn, rows, with_members, base_url)?;
+                return Ok(Ok(ScimPage {
+                    total_results: u64::try_from(total).unwrap_or(0),
+                    resources,
+                }));
             }
-        }
-        Ok(page)
+            (Some(filter), Narrowing::Keys(attribute, keys)) => {
+                let query = match attribute {
+                    IndexedAttribute::Id => all().filter(teams::scim_id.eq_any(keys)),
+                    IndexedAttribute::DisplayName => {
+                        all().filter(teams::name_normalized.eq_any(keys))
+                    }
+                    IndexedAttribute::ExternalId => all().filter(teams::external_id.eq_any(keys)),
+                    IndexedAttribute::UserName
+                    | IndexedAttribute::EmailValue
+                    | IndexedAttribute::MemberValue => all(),
+                };
+                let rows: Vec<ScimGroupRow> = query.load(&mut *conn)?;
+                let groups = groups_json(&mut conn, rows, evaluate_members, base_url)?;
+                page_of(groups.into_iter(), filter, request)
+            }
+            (Some(filter), Narrowing::Everything) => {
+                let rows = count_all(&mut conn)?;
+                if let Some(refusal) = too_large(rows, request.scan_limit) {
+                    return Ok(Err(refusal));
+                }
+                let batch_size = if evaluate_members {
+                    SCAN_BATCH_WITH_MEMBERS
+                } else {
+                    SCAN_BATCH
+                };
+                Scan::new(filter, request).run(|after| {
+                    let batch: Vec<ScimGroupRow> = all()
+                        .filter(teams::scim_id.gt(after.to_owned()))
+                        .limit(batch_size)
+                        .load(&mut *conn)?;
+                    let Some(last) = batch.last().and_then(|r| r.scim_id.clone()) else {
+                        return Ok(None);
+                    };
+                    Ok(Some((
+                        last,
+                        groups_json(&mut conn, batch, evaluate_members, base_url)?,
+                    )))
+                })?
+            }
+        };
+        set_members(
+            &mut conn,
+            org_id,
+            &mut page.resources,
+            with_members,
+            base_url,
+        )?;
+        Ok(Ok(page))
     }
+}
+
+/// The answer to a SCIM list: a page, or the refusal of a scan past the limit.
+pub type Listing = std::result::Result<ScimPage, ScanTooLarge>;
+
+/// A filter no index answers would scan more rows than the server allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanTooLarge {
+    /// How many users or groups the scan would read.
+    pub rows: u64,
+    /// The configured limit.
+    pub limit: u64,
+}
+
+/// Rows read per query while scanning: memory stays bounded whatever the org's size.
+const SCAN_BATCH: i64 = 500;
+/// Groups read per query while scanning with their members (a group may be large).
+const SCAN_BATCH_WITH_MEMBERS: i64 = 20;
+
+fn too_large(rows: i64, limit: u64) -> Option<ScanTooLarge> {
+    let rows = u64::try_from(rows).unwrap_or(0);
+    (rows > limit).then_some(ScanTooLarge { rows, limit })
 }
 
 /// [`Store::scim_user`] on `conn` (e.g. inside a write transaction).
@@ -345,22 +454,65 @@ fn page_of(
     filter: &Filter,
     request: ScimListRequest<'_>,
 ) -> ScimPage {
-    let mut total: u64 = 0;
-    let mut page = Vec::new();
-    for resource in resources.filter(|r| matches(filter, r)) {
-        if total >= request.offset && total - request.offset < request.limit {
-            page.push(resource);
+    let mut scan = Scan::new(filter, request);
+    scan.feed(resources);
+    scan.finish()
+}
+
+/// Counts the resources `filter` matches, fed batch by batch, keeping only those of
+/// the requested page.
+struct Scan<'a> {
+    filter: &'a Filter,
+    offset: u64,
+    limit: u64,
+    total: u64,
+    page: Vec<Value>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(filter: &'a Filter, request: ScimListRequest<'_>) -> Self {
+        Self {
+            filter,
+            offset: request.offset,
+            limit: request.limit,
+            total: 0,
+            page: Vec::new(),
         }
-        total += 1;
     }
-    ScimPage {
-        total_results: total,
-        resources: page,
+
+    fn feed(&mut self, resources: impl Iterator<Item = Value>) {
+        for resource in resources.filter(|r| matches(self.filter, r)) {
+            if self.total >= self.offset && self.total - self.offset < self.limit {
+                self.page.push(resource);
+            }
+            self.total += 1;
+        }
+    }
+
+    /// Feeds every batch `next` reads after the last id of the previous one (starting
+    /// after `""`) until it finds none; `next` answers the batch's last id and resources.
+    fn run(
+        mut self,
+        mut next: impl FnMut(&str) -> Result<Option<(String, Vec<Value>)>>,
+    ) -> Result<ScimPage> {
+        let mut after = String::new();
+        while let Some((last, batch)) = next(&after)? {
+            self.feed(batch.into_iter());
+            after = last;
+        }
+        Ok(self.finish())
+    }
+
+    fn finish(self) -> ScimPage {
+        ScimPage {
+            total_results: self.total,
+            resources: self.page,
+        }
     }
 }
 
 /// The SCIM JSON of a user: the resource as the IdP last sent it, with our id, the
-/// current `active`, `externalId` and `meta` (version = the row's version).
+/// current `active` (see below), `externalId` and `meta` (version = the row's version).
 fn user_json(row: ScimUserRow, base_url: &str) -> Value {
     let scim_id = row.scim_id.unwrap_or_default();
     let mut object = row
@@ -391,8 +543,13 @@ fn user_json(row: ScimUserRow, base_url: &str) -> Value {
         Some(external_id) => object.insert("externalId".into(), Value::String(external_id)),
         None => object.remove("externalId"),
     };
-    let active = row.status != UserStatus::Deactivated.as_str();
-    object.insert("active".into(), Value::Bool(active));
+    // `active` as the IdP last set it, except that a deactivated account always says
+    // so; an IdP that never sent it (or removed it) sees none on an active account.
+    if row.status == UserStatus::Deactivated.as_str() {
+        object.insert("active".into(), Value::Bool(false));
+    } else if object.contains_key("active") {
+        object.insert("active".into(), Value::Bool(true));
+    }
     let meta = Meta::for_resource(
         "User",
         base_url,
@@ -457,6 +614,52 @@ fn groups_json(
             group_json(row, team_members, base_url)
         })
         .collect())
+}
+
+/// Gives the page's groups their `members` when `with_members`, else takes them out
+/// (they may have been read to evaluate the filter).
+fn set_members(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    groups: &mut [Value],
+    with_members: bool,
+    base_url: &str,
+) -> Result<()> {
+    if !with_members {
+        for group in groups.iter_mut() {
+            if let Value::Object(object) = group {
+                object.remove("members");
+            }
+        }
+        return Ok(());
+    }
+    let missing: Vec<String> = groups
+        .iter()
+        .filter(|g| g.get("members").is_none())
+        .filter_map(|g| g["id"].as_str().map(str::to_owned))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let team_ids: Vec<(Option<String>, String)> = teams::table
+        .filter(teams::org_id.eq(org_id.to_string()))
+        .filter(teams::scim_id.eq_any(&missing))
+        .select((teams::scim_id, teams::id))
+        .load(conn)?;
+    let ids: Vec<String> = team_ids.iter().map(|(_, id)| id.clone()).collect();
+    let mut members = members_of(conn, &ids, base_url)?;
+    let team_of: HashMap<String, String> = team_ids
+        .into_iter()
+        .filter_map(|(scim_id, id)| Some((scim_id?, id)))
+        .collect();
+    for group in groups {
+        let team = group["id"].as_str().and_then(|id| team_of.get(id));
+        if let (Some(team), Value::Object(object)) = (team, group) {
+            let list = members.remove(team).unwrap_or_default();
+            object.insert("members".into(), Value::Array(list));
+        }
+    }
+    Ok(())
 }
 
 /// The SCIM-managed members of each team (`{value, $ref, type}`, the sub-attributes

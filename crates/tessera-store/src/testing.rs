@@ -107,3 +107,35 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+impl Store {
+    /// Writes `count` SCIM-provisioned users `user{i}@bulk.example` (SCIM ids `bulk-{i}`,
+    /// zero-padded so they sort by `i`) straight into the org, in a few multi-row
+    /// INSERTs: a large org in seconds, for tests of behaviour at scale.
+    pub fn insert_bulk_scim_users(&self, org_id: tessera_core::OrgId, count: usize) {
+        const COLUMNS: &str = "id, org_id, email, email_normalized, status, role, login_method, \
+            idp_email_normalized, scim_id, scim_user_name_normalized, scim_user_name, created_by, \
+            created_at, updated_at, version";
+        let stamp = "2026-11-01 09:30:00";
+        let rows: Vec<String> = (0..count)
+            .map(|i| {
+                let email = format!("user{i:06}@bulk.example");
+                format!(
+                    "('{id}', '{org_id}', '{email}', '{email}', 'active', 'viewer', 'sso', \
+                     '{email}', 'bulk-{i:06}', '{email}', '{email}', 'scim', '{stamp}', '{stamp}', 1)",
+                    id = uuid::Uuid::new_v4(),
+                )
+            })
+            .collect();
+        let mut conn = match self.conn() {
+            Ok(conn) => conn,
+            Err(error) => panic!("cannot connect to the test database: {error}"),
+        };
+        for chunk in rows.chunks(500) {
+            let sql = format!("INSERT INTO users ({COLUMNS}) VALUES {}", chunk.join(", "));
+            if let Err(error) = conn.batch_execute(&sql) {
+                panic!("cannot insert bulk users: {error}");
+            }
+        }
+    }
+}

@@ -1,7 +1,10 @@
 //! The per-org bearer token (C3): every SCIM request names its workspace in the path
-//! and must carry that org's live SCIM token.
+//! and must carry that org's live SCIM token. Then the operator's gate (W3: SSO off
+//! means SCIM off, 403) and the org's rate limit (429) apply, in that order, so bad
+//! tokens never spend an org's budget.
 
 use super::error::ScimFailure;
+use super::rate_limit::retry_after_secs;
 use super::response::blocking;
 use crate::AppState;
 use actix_web::dev::Payload;
@@ -52,16 +55,26 @@ impl FromRequest for ScimOrg {
             let invalid = "the bearer token is not valid for this workspace";
             let name = WorkspaceName::parse(&workspace).map_err(|_| unauthorized(invalid))?;
             let store = state.store.clone();
-            let org_id = blocking(move || {
+            let org = blocking(move || {
                 let org = match store.org(&name) {
                     Ok(org) => org,
                     Err(StoreError::OrgNotFound { .. }) => return Ok(None),
                     Err(error) => return Err(error.into()),
                 };
-                Ok(store.scim_token_is_valid(org.id, &token)?.then_some(org.id))
+                Ok(store.scim_token_is_valid(org.id, &token)?.then_some(org))
             })
             .await?
             .ok_or_else(|| unauthorized(invalid))?;
+            if !org.sso_enabled {
+                return Err(ScimFailure::SsoDisabled);
+            }
+            let org_id = org.id;
+            state.scim.rate_limit.check(org_id).map_err(|wait| {
+                tracing::warn!(workspace = %workspace, "SCIM rate limit reached; answering 429");
+                ScimFailure::RateLimited {
+                    retry_after_secs: retry_after_secs(wait),
+                }
+            })?;
             Ok(ScimOrg {
                 org_id,
                 base_url: format!("{}/scim/v2/{workspace}", state.public_url),

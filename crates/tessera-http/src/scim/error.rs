@@ -40,6 +40,15 @@ pub(crate) enum ScimFailure {
         /// The operation.
         what: &'static str,
     },
+    /// The operator switched SSO/SCIM off for this org (W3).
+    #[error("W3: SSO/SCIM is turned off for this workspace by the operator; nothing was changed")]
+    SsoDisabled,
+    /// The org sent more requests than its SCIM rate limit allows.
+    #[error("too many SCIM requests for this workspace; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until a request will be accepted again (`Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The server cannot serve the request now (shutting down, misassembled).
     #[error("the server cannot serve this request now; retry later")]
     Unavailable,
@@ -55,6 +64,8 @@ impl ScimFailure {
             ScimFailure::MethodNotAllowed { .. } => (405, None, self.to_string()),
             ScimFailure::UnknownEndpoint { .. } => (404, None, self.to_string()),
             ScimFailure::NotImplemented { .. } => (501, None, self.to_string()),
+            ScimFailure::SsoDisabled => (403, None, self.to_string()),
+            ScimFailure::RateLimited { .. } => (429, None, self.to_string()),
             ScimFailure::Unavailable => (503, None, self.to_string()),
         }
     }
@@ -117,11 +128,13 @@ fn store_status(error: &StoreError) -> (u16, Option<ScimType>, String) {
     }
 }
 
-/// A SCIM Error response with `status`, `scimType` and `detail`.
+/// A SCIM Error response with `status`, `scimType` and `detail`; a 503 or 429 says
+/// when to retry.
 pub(crate) fn error_response(
     status: u16,
     scim_type: Option<ScimType>,
     detail: String,
+    retry_after_secs: u64,
 ) -> HttpResponse {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = HttpResponse::build(code);
@@ -129,8 +142,8 @@ pub(crate) fn error_response(
     if code == StatusCode::UNAUTHORIZED {
         response.insert_header(("WWW-Authenticate", "Bearer realm=\"SCIM\""));
     }
-    if code == StatusCode::SERVICE_UNAVAILABLE {
-        response.insert_header(("Retry-After", "1"));
+    if code == StatusCode::SERVICE_UNAVAILABLE || code == StatusCode::TOO_MANY_REQUESTS {
+        response.insert_header(("Retry-After", retry_after_secs.max(1).to_string()));
     }
     response.json(ErrorBody::new(status, scim_type, detail))
 }
@@ -146,6 +159,10 @@ impl ResponseError for ScimFailure {
         if status >= 500 && status != 501 {
             tracing::error!(error = %self, "SCIM request failed");
         }
-        error_response(status, scim_type, detail)
+        let retry_after_secs = match self {
+            ScimFailure::RateLimited { retry_after_secs } => *retry_after_secs,
+            _ => 1,
+        };
+        error_response(status, scim_type, detail, retry_after_secs)
     }
 }

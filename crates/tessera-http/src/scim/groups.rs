@@ -5,8 +5,8 @@
 use super::auth::ScimOrg;
 use super::error::ScimFailure;
 use super::response::{
-    MAX_RESULTS, asks_for_attributes, blocking, check_if_match, if_match, list_response, not_found,
-    projection_of, read_json, resource_response, subject_scim_id,
+    MAX_RESULTS, asks_for_projection, blocking, check_if_match, if_match, list_response,
+    no_content, not_found, projection_of, read_json, resource_response, subject_scim_id, too_large,
 };
 use crate::AppState;
 use actix_web::http::StatusCode;
@@ -46,6 +46,7 @@ async fn page(
     query: ListQuery,
 ) -> Result<HttpResponse, ScimFailure> {
     let store = state.store.clone();
+    let scan_limit = state.scim.filter_scan_limit;
     let (page, query) = blocking(move || {
         let request = ScimListRequest {
             base_url: &org.base_url,
@@ -53,8 +54,9 @@ async fn page(
             offset: query.offset(),
             limit: query.page_size(u64::from(MAX_RESULTS)),
             with_members: query.projection.wants_attribute("members"),
+            scan_limit,
         };
-        let page = store.scim_groups(org.org_id, request)?;
+        let page = store.scim_groups(org.org_id, request)?.map_err(too_large)?;
         Ok((page, query))
     })
     .await?;
@@ -126,9 +128,14 @@ pub(crate) async fn replace(
     Ok(resource_response(StatusCode::OK, group, &projection))
 }
 
-/// `PATCH /Groups/{id}`: rename and member deltas in one transaction; 200 with the
-/// group, whose `members` are read and sent only when `attributes` asks for them, so a
-/// change costs the same in a 10-member and a 50,000-member group.
+/// The most members a group PATCH answer carries (the largest list page).
+const PATCH_ANSWER_MAX_MEMBERS: u64 = MAX_RESULTS as u64;
+
+/// `PATCH /Groups/{id}`: rename and member deltas in one transaction. Answers `200`
+/// with the whole group (RFC 7644 §3.5.2) when it has at most
+/// [`PATCH_ANSWER_MAX_MEMBERS`] members, else `204` with the new `ETag`, so no answer
+/// serialises a 50,000-member group; with `attributes` or `excludedAttributes`, `200`
+/// with the group so projected (members read only when wanted).
 pub(crate) async fn patch(
     org: ScimOrg,
     state: web::Data<AppState>,
@@ -137,7 +144,8 @@ pub(crate) async fn patch(
     body: Body,
 ) -> Result<HttpResponse, ScimFailure> {
     let projection = projection_of(&req)?;
-    let with_members = asks_for_attributes(&req) && projection.wants_attribute("members");
+    let answer_resource = asks_for_projection(&req);
+    let with_members = answer_resource && projection.wants_attribute("members");
     let (_, scim_id) = id.into_inner();
     let operations = normalise_patch(&read_json(body)?)?;
     let ops = group_deltas(&operations, &scim_id)?
@@ -153,10 +161,23 @@ pub(crate) async fn patch(
             ops,
         };
         execute(&store, &org, &scim_id, if_match.as_deref(), &command, now)?;
-        read(&store, &org, &scim_id, with_members)
+        if answer_resource {
+            return Ok((read(&store, &org, &scim_id, with_members)?, true));
+        }
+        store
+            .scim_group_with_members_up_to(
+                org.org_id,
+                &org.base_url,
+                &scim_id,
+                PATCH_ANSWER_MAX_MEMBERS,
+            )?
+            .ok_or_else(|| not_found("Group", &scim_id))
     })
     .await?;
-    Ok(resource_response(StatusCode::OK, group, &projection))
+    match group {
+        (group, true) => Ok(resource_response(StatusCode::OK, group, &projection)),
+        (group, false) => Ok(no_content(&group)),
+    }
 }
 
 /// `DELETE /Groups/{id}`: the team is detached and stays as a local team (T7).

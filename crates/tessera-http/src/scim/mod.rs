@@ -10,11 +10,34 @@ mod auth;
 mod discovery;
 mod error;
 mod groups;
+mod rate_limit;
 mod response;
 mod users;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use error::ScimFailure;
+use rate_limit::ScimRateLimit;
+
+/// The SCIM server's limits, from the configuration.
+#[derive(Clone)]
+pub(crate) struct ScimLimits {
+    /// Requests per second per org (`scim_rate_limit_per_second`, `…_burst`).
+    pub rate_limit: ScimRateLimit,
+    /// The most rows an unindexed filter may scan (`scim_filter_scan_limit`).
+    pub filter_scan_limit: u64,
+}
+
+impl ScimLimits {
+    pub(crate) fn from_config(config: &crate::Config) -> Self {
+        Self {
+            rate_limit: ScimRateLimit::new(
+                config.scim_rate_limit_per_second,
+                config.scim_rate_limit_burst,
+            ),
+            filter_scan_limit: config.scim_filter_scan_limit,
+        }
+    }
+}
 
 /// Registers the SCIM endpoints; anything else under the SCIM root is a SCIM 404.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {

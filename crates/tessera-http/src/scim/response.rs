@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use tessera_policy::{Change, Decision, Subject};
 use tessera_scim::{ListResponse, Projection, ScimError, if_match_allows};
-use tessera_store::ScimPage;
+use tessera_store::{ScanTooLarge, ScimPage};
 
 /// The media type of every SCIM response (RFC 7644 §3.1).
 pub(crate) const SCIM_CONTENT_TYPE: &str = "application/scim+json";
@@ -55,9 +55,11 @@ pub(crate) fn projection_of(req: &HttpRequest) -> Result<Projection, ScimFailure
     Ok(tessera_scim::parse_list_query(req.query_string())?.projection)
 }
 
-/// Whether the client asked for attributes explicitly (`attributes=`).
-pub(crate) fn asks_for_attributes(req: &HttpRequest) -> bool {
-    form_pairs(req.query_string()).any(|key| key.eq_ignore_ascii_case("attributes"))
+/// Whether the client asked for a projection (`attributes=` or `excludedAttributes=`).
+pub(crate) fn asks_for_projection(req: &HttpRequest) -> bool {
+    form_pairs(req.query_string()).any(|key| {
+        key.eq_ignore_ascii_case("attributes") || key.eq_ignore_ascii_case("excludedAttributes")
+    })
 }
 
 fn form_pairs(query: &str) -> impl Iterator<Item = String> + '_ {
@@ -115,6 +117,15 @@ pub(crate) fn resource_response(
     response.json(resource)
 }
 
+/// `204 No Content` after a change to `resource`, with its new `ETag`.
+pub(crate) fn no_content(resource: &Value) -> HttpResponse {
+    let mut response = HttpResponse::NoContent();
+    if let Some(version) = version_of(resource) {
+        response.insert_header((ETAG, version.to_owned()));
+    }
+    response.finish()
+}
+
 /// A ListResponse of a page, each resource projected.
 pub(crate) fn list_response(
     page: ScimPage,
@@ -170,6 +181,19 @@ pub(crate) fn not_found(resource_type: &str, id: &str) -> ScimFailure {
     ScimError::NotFound {
         resource_type: resource_type.to_owned(),
         id: id.to_owned(),
+    }
+    .into()
+}
+
+/// The `400 tooMany` of a filter that would scan more rows than the server allows.
+pub(crate) fn too_large(refusal: ScanTooLarge) -> ScimFailure {
+    ScimError::TooMany {
+        problem: format!(
+            "this filter needs a scan of {} resources, more than the {} this server scans; \
+             filter with eq on id, externalId, userName or emails.value (Users), or on id, \
+             externalId or displayName (Groups)",
+            refusal.rows, refusal.limit
+        ),
     }
     .into()
 }

@@ -5,7 +5,7 @@ use super::auth::ScimOrg;
 use super::error::ScimFailure;
 use super::response::{
     MAX_RESULTS, blocking, check_if_match, if_match, list_response, not_found, projection_of,
-    read_json, resource_response, subject_scim_id,
+    read_json, resource_response, subject_scim_id, too_large,
 };
 use crate::AppState;
 use actix_web::http::StatusCode;
@@ -45,6 +45,7 @@ async fn page(
     query: ListQuery,
 ) -> Result<HttpResponse, ScimFailure> {
     let store = state.store.clone();
+    let scan_limit = state.scim.filter_scan_limit;
     let (page, query) = blocking(move || {
         let request = ScimListRequest {
             base_url: &org.base_url,
@@ -52,8 +53,9 @@ async fn page(
             offset: query.offset(),
             limit: query.page_size(u64::from(MAX_RESULTS)),
             with_members: false,
+            scan_limit,
         };
-        let page = store.scim_users(org.org_id, request)?;
+        let page = store.scim_users(org.org_id, request)?.map_err(too_large)?;
         Ok((page, query))
     })
     .await?;
@@ -137,7 +139,8 @@ pub(crate) async fn replace(
 }
 
 /// `PATCH /Users/{id}`: every operation applies or none does; 200 with the resource
-/// (Okta treats an empty answer as a failure).
+/// (Okta treats an empty answer as a failure). Removing `active` leaves the account
+/// active, as a POST or PUT without `active` does, and the resource without `active`.
 pub(crate) async fn patch(
     org: ScimOrg,
     state: web::Data<AppState>,
@@ -240,7 +243,8 @@ fn user_patch(user: &User) -> Result<UserPatch, ScimError> {
         family_name: Some(name.family_name),
         display_name: Some(user.display_name.clone()),
         external_id: Some(user.external_id.clone()),
-        active: user.active,
+        // No `active` (removed by the PATCH) means active, as on POST and PUT.
+        active: Some(user.active.unwrap_or(true)),
         attributes_json: Some(attributes_json(user)),
     })
 }

@@ -14,6 +14,7 @@ mod saml;
 mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;
+mod scim_limits;
 mod scim_okta_spec;
 mod scim_okta_wizard;
 mod scim_protocol;

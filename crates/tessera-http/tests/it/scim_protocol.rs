@@ -356,7 +356,8 @@ fn a_groups_etag_moves_when_its_members_change() {
         let path = format!("/Groups/{}", group.body["id"].as_str().unwrap());
         let before = group.body["meta"]["version"].clone();
         let add = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": member}]}]));
-        let added = scim.patch(&path, &add);
+        let answered = format!("{path}?excludedAttributes=members");
+        let added = scim.patch(&answered, &add);
         assert_ne!(added.body["meta"]["version"], before, "{}", added.body);
         assert_eq!(
             scim.get(&path).body["meta"]["version"],
@@ -364,7 +365,7 @@ fn a_groups_etag_moves_when_its_members_change() {
         );
         let remove =
             patch_op(json!([{"op": "remove", "path": format!("members[value eq \"{member}\"]")}]));
-        let removed = scim.patch(&path, &remove);
+        let removed = scim.patch(&answered, &remove);
         assert_ne!(
             removed.body["meta"]["version"],
             added.body["meta"]["version"]
@@ -386,5 +387,79 @@ fn a_groups_etag_moves_when_its_members_change() {
         assert_eq!(send(stale).status, 412);
         let current = removed.body["meta"]["version"].as_str().unwrap();
         assert_eq!(send(current).status, 200);
+    }
+}
+
+#[test]
+fn a_group_patch_answers_the_whole_group_or_204_past_1000_members() {
+    for db in TestDatabase::all() {
+        let server = ScimServer::start_with(&db, |config| config.body_limit_bytes = 256 * 1024);
+        let scim = server.client();
+        let group = scim.post("/Groups", &json!({"displayName": "Projected"}));
+        let path = format!("/Groups/{}", group.body["id"].as_str().unwrap());
+        server.store().insert_bulk_scim_users(server.org_id, 1001);
+        let first: Vec<_> = (0..1000)
+            .map(|i| json!({"value": format!("bulk-{i:06}")}))
+            .collect();
+        let add = |members: Vec<serde_json::Value>| {
+            patch_op(json!([{"op": "add", "path": "members", "value": members}]))
+        };
+
+        let small = scim.patch(&path, &add(first));
+        assert_eq!(small.status, 200, "{}", small.body);
+        assert_eq!(small.body["members"].as_array().unwrap().len(), 1000);
+        assert_eq!(small.body["displayName"], "Projected");
+
+        let last = add(vec![json!({"value": "bulk-001000"})]);
+        let large = scim
+            .http
+            .patch(server.url(&path))
+            .bearer_auth(&server.token)
+            .body(last.to_string())
+            .send()
+            .unwrap();
+        assert_eq!(large.status(), 204, "1,001 members are not serialised");
+        let etag = large.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(large.text().unwrap(), "");
+        let current = scim.get(&format!("{path}?excludedAttributes=members"));
+        assert_eq!(json!(etag), current.body["meta"]["version"]);
+
+        let without = scim.patch(&format!("{path}?excludedAttributes=members"), &last);
+        assert_eq!(without.status, 200);
+        assert_eq!(without.body["displayName"], "Projected");
+        assert!(without.body.get("members").is_none());
+        let only_name = scim.patch(&format!("{path}?attributes=displayName"), &last);
+        assert_eq!(only_name.status, 200);
+        assert!(only_name.body.get("members").is_none());
+    }
+}
+
+#[test]
+fn removing_active_leaves_the_account_active_and_the_resource_without_active() {
+    for db in TestDatabase::all() {
+        let server = ScimServer::start(&db);
+        let scim = server.client();
+        let created = scim.post("/Users", &user("removal@example.com"));
+        let path = format!("/Users/{}", created.body["id"].as_str().unwrap());
+        let off = patch_op(json!([{"op": "replace", "path": "active", "value": false}]));
+        assert_eq!(scim.patch(&path, &off).body["active"], false);
+
+        let removed = scim.patch(
+            &path,
+            &patch_op(json!([{"op": "remove", "path": "active"}])),
+        );
+        assert_eq!(removed.status, 200, "{}", removed.body);
+        assert!(removed.body.get("active").is_none(), "{}", removed.body);
+        assert!(scim.get(&path).body.get("active").is_none());
+        let deactivated = tessera_store::UserFilter {
+            status: Some(tessera_core::UserStatus::Deactivated),
+            idp_connected: None,
+            offset: 0,
+            limit: 10,
+        };
+        let deactivated = server.store().users(server.org_id, &deactivated).unwrap();
+        assert!(deactivated.is_empty(), "the account is active again");
+
+        assert_eq!(scim.patch(&path, &off).body["active"], false, "false again");
     }
 }

@@ -19,7 +19,12 @@ pub struct ScimServer {
 
 impl ScimServer {
     pub fn start(db: &TestDatabase) -> Self {
-        let server = TestServer::start(db);
+        Self::start_with(db, |_| {})
+    }
+
+    /// [`ScimServer::start`] with some settings changed.
+    pub fn start_with(db: &TestDatabase, adjust: impl FnOnce(&mut tessera_http::Config)) -> Self {
+        let server = TestServer::start_with(db, adjust);
         let (org_id, token) = make_org(&server.store, WS);
         Self {
             server,
@@ -45,11 +50,14 @@ impl ScimServer {
     }
 }
 
-/// Creates a production org and issues its SCIM token.
+/// Creates a production org with SSO/SCIM enabled (W3) and issues its SCIM token.
 pub fn make_org(store: &Store, name: &str) -> (OrgId, String) {
     let ws = WorkspaceName::parse(name).unwrap();
     let org = store
         .create_org(&ws, OrgKind::Production, &Actor::operator(), t0())
+        .unwrap();
+    store
+        .set_sso_enabled(&ws, true, &Actor::operator(), t0())
         .unwrap();
     let token = store
         .issue_scim_token(org.id, &Actor::operator(), t0())

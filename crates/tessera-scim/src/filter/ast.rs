@@ -173,6 +173,16 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// Whether any attribute path of the filter names the attribute `name` (any case).
+    pub fn mentions(&self, name: &str) -> bool {
+        match self {
+            Self::Compare(path, ..) | Self::Present(path) => path.name.eq_ignore_ascii_case(name),
+            Self::ValuePath(path, _) => path.name.eq_ignore_ascii_case(name),
+            Self::Not(inner) => inner.mentions(name),
+            Self::And(items) | Self::Or(items) => items.iter().any(|f| f.mentions(name)),
+        }
+    }
+
     /// Combines two filters with `and`, flattening nested `and`s.
     pub fn and(self, other: Filter) -> Filter {
         let mut items = match self {
