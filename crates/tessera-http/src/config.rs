@@ -42,6 +42,11 @@ pub struct Config {
     pub sp_key_file: Option<PathBuf>,
     /// PEM certificate matching `sp_key_file`.
     pub sp_certificate_file: Option<PathBuf>,
+    /// Refused SAML responses recorded (audit entry and log line) per org and minute,
+    /// per server process; the rest are counted and summed into the next record.
+    pub saml_refusals_recorded_per_minute: u32,
+    /// Outstanding AuthnRequests kept per org; a new one drops the oldest.
+    pub saml_outstanding_requests_per_org: usize,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -68,6 +73,8 @@ impl Default for Config {
             workers: None,
             sp_key_file: None,
             sp_certificate_file: None,
+            saml_refusals_recorded_per_minute: 60,
+            saml_outstanding_requests_per_org: 1000,
         }
     }
 }
@@ -141,6 +148,23 @@ impl Config {
                 field: "workers",
                 problem: "must be at least 1".into(),
             });
+        }
+        for (field, value) in [
+            (
+                "saml_refusals_recorded_per_minute",
+                self.saml_refusals_recorded_per_minute as usize,
+            ),
+            (
+                "saml_outstanding_requests_per_org",
+                self.saml_outstanding_requests_per_org,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: "must be at least 1".into(),
+                });
+            }
         }
         if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
             return Err(ConfigError::Value {

@@ -42,6 +42,8 @@ pub(crate) struct AppState {
     pub public_url: String,
     /// The SAML SP's key pair (configured, or generated once and stored).
     pub sp_keys: Arc<tessera_saml::SpKeyPair>,
+    /// The SAML endpoints' limits and refusal-record limiter.
+    pub saml: Arc<saml::Guards>,
 }
 
 /// A bound server, ready to be awaited.
@@ -73,6 +75,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         sp_keys,
+        saml: Arc::new(saml::Guards::new(&config)),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {

@@ -199,6 +199,13 @@ pub enum SamlError {
         /// The request id.
         id: String,
     },
+    /// The response answers a request another browser started (no or another binding
+    /// cookie): a login CSRF attempt, or cookies blocked.
+    #[error("InResponseTo {id} was requested by another browser")]
+    OtherBrowser {
+        /// The request id.
+        id: String,
+    },
     /// An unsolicited (IdP-initiated) response while the org does not allow them.
     #[error("IdP-initiated login is disabled for this organisation")]
     UnsolicitedRefused,

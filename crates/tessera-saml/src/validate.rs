@@ -84,6 +84,9 @@ where
                 .take(&sp.workspace, id, now)
                 .map_err(SamlError::Port)?
                 .ok_or_else(|| SamlError::UnknownInResponseTo { id: id.clone() })?;
+            if !outstanding.from_this_browser {
+                return Err(SamlError::OtherBrowser { id: id.clone() });
+            }
             outstanding.relay_state
         }
         None => None,

@@ -9,6 +9,7 @@ mod health;
 mod login;
 mod pages;
 mod saml;
+mod saml_guards;
 mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;

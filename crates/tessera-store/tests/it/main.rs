@@ -5,6 +5,7 @@
 mod orgs;
 mod persistence;
 mod policy;
+mod saml_requests;
 mod users;
 
 use chrono::{DateTime, TimeZone, Utc};
