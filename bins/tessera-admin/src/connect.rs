@@ -47,6 +47,9 @@ impl From<Mode> for ConnectionMode {
 pub enum IdpCommand {
     /// Store the org's IdP: its metadata, or entity id + SSO URL + certificate.
     Set(IdpSetArgs),
+    /// IdP entity ids connected to more than one org (allowed, since each org has its
+    /// own ACS URL; check that the orgs belong to one customer).
+    Clashes,
 }
 
 /// Arguments of `idp set`.
@@ -101,7 +104,10 @@ pub fn idp(
     command: IdpCommand,
     json: bool,
 ) -> anyhow::Result<()> {
-    let IdpCommand::Set(args) = command;
+    let args = match command {
+        IdpCommand::Set(args) => args,
+        IdpCommand::Clashes => return clashes(store, json),
+    };
     let now = clock.now();
     let details = match (&args.metadata, &args.entity_id, &args.sso_url, &args.cert) {
         (Some(metadata), None, None, None) => IdpDetails::from_metadata(&read(metadata)?, now)?,
@@ -121,5 +127,23 @@ pub fn idp(
             summary.sso_url,
             summary.certificates.len()
         )
+    })
+}
+
+fn clashes(store: &Store, json: bool) -> anyhow::Result<()> {
+    let clashes = store.idp_entity_id_clashes()?;
+    let listed: Vec<_> = clashes
+        .iter()
+        .map(|(entity_id, orgs)| json!({ "entity_id": entity_id, "orgs": orgs }))
+        .collect();
+    print(json, &listed, || {
+        if clashes.is_empty() {
+            return "no IdP entity id is shared by several orgs".to_owned();
+        }
+        clashes
+            .iter()
+            .map(|(entity_id, orgs)| format!("{entity_id}: {}", orgs.join(", ")))
+            .collect::<Vec<_>>()
+            .join("\n")
     })
 }

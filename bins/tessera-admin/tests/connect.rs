@@ -138,7 +138,8 @@ fn the_operator_walks_the_connection_from_the_command_line() {
             url,
             &["mapping", "import", "other", other_sheet.to_str().unwrap()],
         ));
-        let taken = fails(admin(
+        // Another org may use the same entity id; the operator sees the clash.
+        ok(admin(
             url,
             &[
                 "idp",
@@ -152,8 +153,11 @@ fn the_operator_walks_the_connection_from_the_command_line() {
                 IDP_CERT,
             ],
         ));
-        assert!(taken.starts_with("error: W2:"), "{taken}");
+        let clashes = ok(admin(url, &["idp", "clashes"]));
+        assert!(clashes.contains("urn:idp: acme, other"), "{clashes}");
         ok(admin(url, &["idp", "set", "other", "--metadata", OKTA]));
+        let clashes = ok(admin(url, &["idp", "clashes", "--json"]));
+        assert_eq!(clashes.trim(), "[]");
     }
 }
 

@@ -51,6 +51,11 @@ pub struct Config {
     /// The most users or groups a SCIM filter that no index answers may scan; an org
     /// with more gets `400 tooMany` for such a filter.
     pub scim_filter_scan_limit: u64,
+    /// Refused SAML responses recorded (audit entry and log line) per org and minute,
+    /// per server process; the rest are counted and summed into the next record.
+    pub saml_refusals_recorded_per_minute: u32,
+    /// Outstanding AuthnRequests kept per org; a new one drops the oldest.
+    pub saml_outstanding_requests_per_org: usize,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -81,6 +86,8 @@ impl Default for Config {
             scim_rate_limit_per_second: 100,
             scim_rate_limit_burst: 200,
             scim_filter_scan_limit: 100_000,
+            saml_refusals_recorded_per_minute: 60,
+            saml_outstanding_requests_per_org: 1000,
         }
     }
 }
@@ -160,6 +167,23 @@ impl Config {
                 field: "max_connections_per_worker",
                 problem: "must be at least 1".into(),
             });
+        }
+        for (field, value) in [
+            (
+                "saml_refusals_recorded_per_minute",
+                self.saml_refusals_recorded_per_minute as usize,
+            ),
+            (
+                "saml_outstanding_requests_per_org",
+                self.saml_outstanding_requests_per_org,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: "must be at least 1".into(),
+                });
+            }
         }
         if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
             return Err(ConfigError::Value {

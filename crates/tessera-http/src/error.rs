@@ -155,8 +155,7 @@ fn connect_status(error: &ConnectError) -> (StatusCode, Option<&'static str>, St
         ConnectError::Sandbox
         | ConnectError::AlreadyConnected
         | ConnectError::OutOfOrder { .. }
-        | ConnectError::NotScimMode { .. }
-        | ConnectError::EntityIdTaken { .. } => StatusCode::CONFLICT,
+        | ConnectError::NotScimMode { .. } => StatusCode::CONFLICT,
     };
     (status, error.rule(), error.to_string())
 }

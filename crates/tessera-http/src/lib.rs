@@ -46,6 +46,8 @@ pub(crate) struct AppState {
     pub body_limit: usize,
     /// The SCIM server's limits (rate per org, filter scans).
     pub scim: scim::ScimLimits,
+    /// The SAML endpoints' limits and refusal-record limiter.
+    pub saml: Arc<saml::Guards>,
 }
 
 /// A bound server, ready to be awaited.
@@ -79,6 +81,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         sp_keys,
         body_limit: config.body_limit_bytes,
         scim: scim::ScimLimits::from_config(&config),
+        saml: Arc::new(saml::Guards::new(&config)),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {

@@ -187,9 +187,22 @@ pub enum SamlError {
         /// On the SubjectConfirmationData.
         assertion: String,
     },
+    /// Only the unsigned Response names a request; the signed assertion does not.
+    #[error("InResponseTo {id} is on the unsigned Response only, not in the signed assertion")]
+    UnsignedInResponseTo {
+        /// The request id on the Response.
+        id: String,
+    },
     /// The response answers a request this org has not sent (or already used).
     #[error("InResponseTo {id} is not an outstanding request of this organisation")]
     UnknownInResponseTo {
+        /// The request id.
+        id: String,
+    },
+    /// The response answers a request another browser started (no or another binding
+    /// cookie): a login CSRF attempt, or cookies blocked.
+    #[error("InResponseTo {id} was requested by another browser")]
+    OtherBrowser {
         /// The request id.
         id: String,
     },

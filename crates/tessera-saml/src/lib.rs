@@ -24,6 +24,7 @@ mod model;
 pub mod names;
 mod ports;
 pub mod relay_state;
+mod report;
 mod settings;
 mod signature;
 mod sp_metadata;
@@ -43,6 +44,7 @@ pub use model::{Attribute, NameId};
 pub use ports::{
     MemoryReplayCache, MemoryRequestIdStore, OutstandingRequest, ReplayCache, RequestIdStore,
 };
+pub use report::MAX_DETAIL_CHARS;
 pub use settings::{IdentityProvider, Limits, ServiceProvider};
 pub use sp_metadata::sp_metadata;
 pub use validate::{Login, validate_response};

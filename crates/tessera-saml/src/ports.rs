@@ -15,6 +15,10 @@ use tessera_core::WorkspaceName;
 pub struct OutstandingRequest {
     /// The RelayState stored with it, if any.
     pub relay_state: Option<String>,
+    /// The response came through the browser that sent the request (login CSRF
+    /// defence: the server binds each request to a cookie). The in-memory store, which
+    /// knows no browsers, says `true`.
+    pub from_this_browser: bool,
 }
 
 /// Outstanding AuthnRequest ids, per org.
@@ -62,7 +66,13 @@ impl MemoryRequestIdStore {
         let mut map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         map.insert(
             (workspace.to_string(), id.to_owned()),
-            (expires_at, OutstandingRequest { relay_state }),
+            (
+                expires_at,
+                OutstandingRequest {
+                    relay_state,
+                    from_this_browser: true,
+                },
+            ),
         );
     }
 }

@@ -84,6 +84,9 @@ where
                 .take(&sp.workspace, id, now)
                 .map_err(SamlError::Port)?
                 .ok_or_else(|| SamlError::UnknownInResponseTo { id: id.clone() })?;
+            if !outstanding.from_this_browser {
+                return Err(SamlError::OtherBrowser { id: id.clone() });
+            }
             outstanding.relay_state
         }
         None => None,
@@ -134,15 +137,7 @@ fn check(
     check_audience(a, &sp.entity_id)?;
     check_window(a.not_before, a.not_on_or_after, now, skew)?;
     let confirmation = bearer_confirmation(a, &sp.acs_url, now, skew)?;
-    let in_response_to = match (&v.envelope.in_response_to, &confirmation.in_response_to) {
-        (Some(r), Some(c)) if r != c => {
-            return Err(SamlError::InResponseToMismatch {
-                response: r.clone(),
-                assertion: c.clone(),
-            });
-        }
-        (r, c) => c.clone().or_else(|| r.clone()),
-    };
+    let in_response_to = signed_in_response_to(v, confirmation)?;
     let name_id = a.name_id.clone().ok_or(SamlError::Missing {
         what: "Subject NameID",
     })?;
@@ -157,6 +152,23 @@ fn check(
         expires_at,
         name_id,
     })
+}
+
+/// The request answered, from signed bytes only: the bearer confirmation's
+/// InResponseTo (always signed), else the Response's when the Response is signed. An
+/// unsigned Response naming a request the signed assertion does not name is refused,
+/// so it can neither turn an unsolicited assertion into an answer nor disagree.
+fn signed_in_response_to(v: &Verified, confirmation: &Confirmation) -> Result<Option<String>> {
+    match (&v.envelope.in_response_to, &confirmation.in_response_to) {
+        (Some(r), Some(c)) if r != c => Err(SamlError::InResponseToMismatch {
+            response: r.clone(),
+            assertion: c.clone(),
+        }),
+        (Some(r), None) if !v.response_signed => {
+            Err(SamlError::UnsignedInResponseTo { id: r.clone() })
+        }
+        (r, c) => Ok(c.clone().or_else(|| r.clone())),
+    }
 }
 
 fn check_audience(a: &AssertionData, ours: &str) -> Result<()> {

@@ -14,6 +14,12 @@ use quick_xml::name::ResolveResult;
 
 /// Deeper than any SAML message or metadata document.
 const MAX_DEPTH: usize = 48;
+/// More elements than any SAML message or single-IdP metadata document holds (a
+/// response with a few hundred attribute values has well under a thousand).
+const MAX_ELEMENTS: usize = 10_000;
+/// More attributes (namespace declarations included) than any SAML element carries;
+/// also bounds quick-xml's quadratic duplicate-attribute check and namespace lookups.
+const MAX_ATTRIBUTES: usize = 64;
 
 /// One element: its namespace URI, local name, unqualified attributes, children, text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +105,7 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut seen_anything = false;
+    let mut elements = 0usize;
     loop {
         let before = position(&reader);
         let (resolved, event) = reader.read_resolved_event().map_err(malformed)?;
@@ -115,7 +122,11 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
                     }
                 }
             }
+            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
+                return Err(malformed("too many elements"));
+            }
             Event::Start(start) => {
+                elements += 1;
                 if root.is_some() {
                     return Err(malformed("more than one root element"));
                 }
@@ -125,6 +136,7 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
                 stack.push(element(&reader, &start, namespace, before)?);
             }
             Event::Empty(start) => {
+                elements += 1;
                 if root.is_some() {
                     return Err(malformed("more than one root element"));
                 }
@@ -232,7 +244,10 @@ fn element(
     offset: usize,
 ) -> Result<Element> {
     let mut attributes = Vec::new();
-    for attr in start.attributes() {
+    for (count, attr) in start.attributes().enumerate() {
+        if count >= MAX_ATTRIBUTES {
+            return Err(malformed("too many attributes on one element"));
+        }
         let attr = attr.map_err(malformed)?;
         let key = attr.key.as_ref();
         if key == "xmlns" || key.starts_with("xmlns:") {
@@ -318,6 +333,19 @@ mod tests {
                 String::from_utf8_lossy(xml)
             );
         }
+        let wide = format!("<r>{}</r>", "<a/>".repeat(MAX_ELEMENTS));
+        assert!(matches!(
+            parse(wide.as_bytes()),
+            Err(SamlError::MalformedXml { reason }) if reason == "too many elements"
+        ));
+        let attrs: String = (0..=MAX_ATTRIBUTES)
+            .map(|i| format!(" a{i}=\"\""))
+            .collect();
+        assert!(parse(format!("<r{attrs}/>").as_bytes()).is_err());
+        let namespaces: String = (0..=MAX_ATTRIBUTES)
+            .map(|i| format!(" xmlns:p{i}=\"urn:{i}\""))
+            .collect();
+        assert!(parse(format!("<r{namespaces}/>").as_bytes()).is_err());
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(matches!(
             parse(deep.as_bytes()),

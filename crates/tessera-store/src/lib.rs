@@ -35,7 +35,7 @@ pub use invitations::OpenInvitation;
 pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
-pub use saml::{IdpSettings, SamlOptions};
+pub use saml::{IdpSettings, SamlOptions, SamlRequest};
 pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
 pub use sessions::{SessionKind, SessionOwner};
 pub use store::Store;

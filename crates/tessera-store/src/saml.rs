@@ -10,7 +10,7 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use tessera_core::OrgId;
+use tessera_core::{OrgId, TokenHash};
 
 /// An org's IdP connection as the ACS needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +27,25 @@ pub struct IdpSettings {
     pub allow_idp_initiated: bool,
     /// Whether SHA-1 signatures are accepted.
     pub allow_sha1: bool,
+    /// The IdP's metadata said `WantAuthnRequestsSigned="true"`.
+    pub want_authn_requests_signed: bool,
+}
+
+/// An outstanding AuthnRequest, as the ACS takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SamlRequest {
+    /// Where the user lands after login.
+    pub relay_state: Option<String>,
+    /// The response arrived from the browser that started the login: it presented the
+    /// request's binding cookie.
+    pub from_this_browser: bool,
 }
 
 impl Store {
     /// The org's IdP settings, if an IdP was configured.
     pub fn idp_settings(&self, org_id: OrgId) -> Result<Option<IdpSettings>> {
-        let row: Option<(String, String, String, String, bool, bool)> = idp_connections::table
+        type Row = (String, String, String, String, bool, bool, bool);
+        let row: Option<Row> = idp_connections::table
             .inner_join(orgs::table.on(orgs::id.eq(idp_connections::org_id)))
             .filter(idp_connections::org_id.eq(org_id.to_string()))
             .select((
@@ -42,11 +55,19 @@ impl Store {
                 idp_connections::attribute_overrides,
                 orgs::allow_idp_initiated,
                 orgs::allow_sha1,
+                idp_connections::want_authn_requests_signed,
             ))
             .first(&mut *self.conn()?)
             .optional()?;
-        let Some((entity_id, sso_url, certificates, overrides, allow_idp_initiated, allow_sha1)) =
-            row
+        let Some((
+            entity_id,
+            sso_url,
+            certificates,
+            overrides,
+            allow_idp_initiated,
+            allow_sha1,
+            want_signed,
+        )) = row
         else {
             return Ok(None);
         };
@@ -60,56 +81,116 @@ impl Store {
                 .unwrap_or_else(|_| serde_json::json!({})),
             allow_idp_initiated,
             allow_sha1,
+            want_authn_requests_signed: want_signed,
         }))
     }
 
-    /// Remembers an AuthnRequest id until `expires_at`, with the RelayState to return to.
+    /// Remembers an AuthnRequest id until `expires_at`, with the RelayState to return to
+    /// and the browser binding token (only its hash is kept). Purges expired requests of
+    /// every org, and keeps at most `max_outstanding` of this org, dropping the oldest:
+    /// returns how many were dropped.
+    #[allow(clippy::too_many_arguments)]
     pub fn save_saml_request(
         &self,
         org_id: OrgId,
         id: &str,
+        browser_token: &str,
         relay_state: Option<&str>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
-    ) -> Result<()> {
+        max_outstanding: usize,
+    ) -> Result<usize> {
         let mut conn = self.conn()?;
-        diesel::delete(saml_requests::table.filter(saml_requests::expires_at.le(to_db(now))))
-            .execute(&mut *conn)?;
-        diesel::insert_into(saml_requests::table)
-            .values((
-                saml_requests::id.eq(id),
-                saml_requests::org_id.eq(org_id.to_string()),
-                saml_requests::relay_state.eq(relay_state),
-                saml_requests::created_at.eq(to_db(now)),
-                saml_requests::expires_at.eq(to_db(expires_at)),
-            ))
-            .execute(&mut *conn)?;
-        Ok(())
+        write_transaction(&mut conn, |conn| {
+            diesel::delete(saml_requests::table.filter(saml_requests::expires_at.le(to_db(now))))
+                .execute(conn)?;
+            let org = org_id.to_string();
+            let keep = i64::try_from(max_outstanding.saturating_sub(1)).unwrap_or(i64::MAX);
+            let oldest: Vec<String> = saml_requests::table
+                .filter(saml_requests::org_id.eq(&org))
+                .order((saml_requests::created_at.desc(), saml_requests::id.desc()))
+                .limit(1000)
+                .offset(keep)
+                .select(saml_requests::id)
+                .load(conn)?;
+            let dropped = if oldest.is_empty() {
+                0
+            } else {
+                diesel::delete(saml_requests::table.filter(saml_requests::id.eq_any(&oldest)))
+                    .execute(conn)?
+            };
+            diesel::insert_into(saml_requests::table)
+                .values((
+                    saml_requests::id.eq(id),
+                    saml_requests::org_id.eq(&org),
+                    saml_requests::relay_state.eq(relay_state),
+                    saml_requests::browser_hash.eq(TokenHash::of(browser_token).as_str()),
+                    saml_requests::created_at.eq(to_db(now)),
+                    saml_requests::expires_at.eq(to_db(expires_at)),
+                ))
+                .execute(conn)?;
+            Ok(dropped)
+        })
     }
 
-    /// Consumes an outstanding AuthnRequest id of the org: `Some(relay_state)` once,
-    /// `None` when unknown, of another org, expired or already answered.
+    /// Consumes an outstanding AuthnRequest id of the org: `Some` once, `None` when
+    /// unknown, of another org, expired or already answered. `browser_token` is the
+    /// binding cookie the response's browser presented, if any.
     pub fn take_saml_request(
         &self,
         org_id: OrgId,
         id: &str,
+        browser_token: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Option<Option<String>>> {
+    ) -> Result<Option<SamlRequest>> {
         let mut conn = self.conn()?;
         write_transaction(&mut conn, |conn| {
-            let found: Option<(Option<String>, NaiveDateTime)> = saml_requests::table
-                .filter(saml_requests::id.eq(id))
-                .filter(saml_requests::org_id.eq(org_id.to_string()))
-                .select((saml_requests::relay_state, saml_requests::expires_at))
-                .first(conn)
-                .optional()?;
-            let Some((relay_state, expires_at)) = found else {
+            let found: Option<(Option<String>, Option<String>, NaiveDateTime)> =
+                saml_requests::table
+                    .filter(saml_requests::id.eq(id))
+                    .filter(saml_requests::org_id.eq(org_id.to_string()))
+                    .select((
+                        saml_requests::relay_state,
+                        saml_requests::browser_hash,
+                        saml_requests::expires_at,
+                    ))
+                    .first(conn)
+                    .optional()?;
+            let Some((relay_state, browser_hash, expires_at)) = found else {
                 return Ok(None);
             };
             let taken = diesel::delete(saml_requests::table.filter(saml_requests::id.eq(id)))
                 .execute(conn)?;
-            Ok((taken == 1 && expires_at > to_db(now)).then_some(relay_state))
+            let from_this_browser = match (browser_hash, browser_token) {
+                (Some(hash), Some(token)) => TokenHash::from_stored(hash).matches(token),
+                _ => false,
+            };
+            Ok(
+                (taken == 1 && expires_at > to_db(now)).then_some(SamlRequest {
+                    relay_state,
+                    from_this_browser,
+                }),
+            )
         })
+    }
+
+    /// IdP entity ids connected to more than one org, each with those orgs' workspace
+    /// names, sorted: for the operator to check that the orgs belong together.
+    pub fn idp_entity_id_clashes(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let rows: Vec<(String, String)> = idp_connections::table
+            .inner_join(orgs::table.on(orgs::id.eq(idp_connections::org_id)))
+            .select((idp_connections::entity_id, orgs::name))
+            .order((idp_connections::entity_id, orgs::name))
+            .load(&mut *self.conn()?)?;
+        let mut clashes: Vec<(String, Vec<String>)> = Vec::new();
+        for (entity_id, org) in rows {
+            match clashes.last_mut() {
+                Some((last, orgs)) if *last == entity_id => orgs.push(org),
+                _ => clashes.push((entity_id, vec![org])),
+            }
+        }
+        clashes.retain(|(_, orgs)| orgs.len() > 1);
+        Ok(clashes)
     }
 
     /// Records an assertion id of the org until `expires_at`; `false` when it was

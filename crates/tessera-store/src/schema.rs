@@ -95,6 +95,7 @@ diesel::table! {
         attribute_overrides -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        want_authn_requests_signed -> Bool,
     }
 }
 
@@ -136,6 +137,7 @@ diesel::table! {
         relay_state -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        browser_hash -> Nullable<Text>,
     }
 }
 

@@ -1,11 +1,14 @@
 //! `GET /saml/{ws}/login`: SP-initiated login (L2). Sends the browser to the org's IdP
 //! with an AuthnRequest (HTTP-Redirect binding, signed when the SP has a key) whose id
-//! (128 random bits) is stored with the RelayState until it is answered or expires.
+//! (128 random bits) is stored with the RelayState and the browser binding (see
+//! `browser.rs`) until it is answered or expires; at most
+//! `saml_outstanding_requests_per_org` are kept per org (the oldest is dropped).
 
+use super::browser;
 use super::settings::{Unavailable, identity_provider, service_provider};
 use crate::{ApiError, AppState};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::Deserialize;
 use tessera_core::WorkspaceName;
@@ -23,6 +26,7 @@ pub(crate) struct StartQuery {
 
 /// Redirects to the IdP.
 pub(crate) async fn start(
+    request: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<StartQuery>,
@@ -40,6 +44,8 @@ pub(crate) async fn start(
         .map(str::to_owned);
     let now = state.clock.now();
     let inner = state.clone();
+    let binding = browser::binding_value(&request);
+    let bound = binding.clone();
     let url =
         crate::blocking::blocking(move || -> Result<Result<String, Unavailable>, ApiError> {
             let (org, idp) = match identity_provider(&inner, &ws) {
@@ -51,13 +57,20 @@ pub(crate) async fn start(
                 Err(unavailable) => return Ok(Err(unavailable)),
             };
             let request = AuthnRequest::new(&sp, &idp, now, REQUEST_LIFETIME);
-            inner.store.save_saml_request(
+            let dropped = inner.store.save_saml_request(
                 org.id,
                 request.id(),
+                &bound,
                 relay_state.as_deref(),
                 now,
                 request.expires_at(),
+                inner.saml.max_outstanding_requests,
             )?;
+            if dropped > 0 {
+                tracing::warn!(org = %ws, dropped,
+                    limit = inner.saml.max_outstanding_requests,
+                    "too many outstanding SAML requests: the oldest were dropped");
+            }
             let signing = if idp.sign_authn_requests {
                 sp.key_pair.as_ref()
             } else {
@@ -70,6 +83,11 @@ pub(crate) async fn start(
         .await?;
     Ok(match url {
         Ok(url) => HttpResponse::Found()
+            .cookie(browser::request_cookie(
+                binding,
+                state.saml.https,
+                REQUEST_LIFETIME.num_seconds(),
+            ))
             .insert_header((header::LOCATION, url))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),

@@ -3,12 +3,15 @@
 //! provisioning through the policy engine (U3, M3).
 
 mod acs;
+mod browser;
+mod guards;
 mod login;
 mod metadata;
 mod ports;
 mod settings;
 
 use actix_web::web;
+pub(crate) use guards::Guards;
 
 /// Registers the SAML routes.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {

@@ -5,10 +5,12 @@ use tessera_core::{OrgId, WorkspaceName};
 use tessera_saml::{OutstandingRequest, PortError, ReplayCache, RequestIdStore};
 use tessera_store::Store;
 
-/// The org's outstanding AuthnRequests and consumed assertions, in the database.
+/// The org's outstanding AuthnRequests and consumed assertions, in the database, for
+/// a response posted by a browser that presented `browser` (the request cookie).
 pub(crate) struct StorePorts<'a> {
     pub store: &'a Store,
     pub org_id: OrgId,
+    pub browser: Option<&'a str>,
 }
 
 impl RequestIdStore for StorePorts<'_> {
@@ -20,8 +22,11 @@ impl RequestIdStore for StorePorts<'_> {
     ) -> Result<Option<OutstandingRequest>, PortError> {
         Ok(self
             .store
-            .take_saml_request(self.org_id, id, now)?
-            .map(|relay_state| OutstandingRequest { relay_state }))
+            .take_saml_request(self.org_id, id, self.browser, now)?
+            .map(|request| OutstandingRequest {
+                relay_state: request.relay_state,
+                from_this_browser: request.from_this_browser,
+            }))
     }
 }
 

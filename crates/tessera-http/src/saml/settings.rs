@@ -66,6 +66,7 @@ fn to_identity_provider(settings: &IdpSettings) -> Result<IdentityProvider, Stri
     let mut idp = IdentityProvider::new(&settings.entity_id, &settings.sso_url, certificates);
     idp.allow_idp_initiated = settings.allow_idp_initiated;
     idp.allow_sha1 = settings.allow_sha1;
+    idp.sign_authn_requests = settings.want_authn_requests_signed;
     idp.attribute_map = with_overrides(idp.attribute_map, &settings.attribute_overrides);
     Ok(idp)
 }

@@ -480,7 +480,7 @@ fn the_whole_scim_walkthrough_resumes_refuses_bad_sheets_and_goes_live() {
 
 // covers W2, C1
 #[test]
-fn w2_an_idp_entity_id_belongs_to_one_org_and_jit_has_no_scim_token() {
+fn an_idp_entity_id_shared_by_two_orgs_blocks_neither_and_is_flagged_and_jit_has_no_scim_token() {
     for db in TestDatabase::all() {
         let c = Connect::start(&db);
         let mut orgs = Vec::new();
@@ -493,18 +493,31 @@ fn w2_an_idp_entity_id_belongs_to_one_org_and_jit_has_no_scim_token() {
             orgs.push(org);
         }
         c.put(&orgs[0], "/connection/idp", json!({"metadata_xml": OKTA}));
-        refused(
-            c.put(&orgs[1], "/connection/idp", json!({"metadata_xml": OKTA})),
-            409,
-            "W2",
-            "another org",
+        // The first org to claim an entity id cannot lock another out of it (the ACS
+        // URL names the org); the clash is flagged for the operator.
+        let shown: Value = c
+            .put(&orgs[1], "/connection/idp", json!({"metadata_xml": OKTA}))
+            .json()
+            .unwrap();
+        assert_eq!(shown["next"], "connect", "{shown}");
+        let audit = c.store().audit(orgs[1].id, &Default::default()).unwrap();
+        let set = audit
+            .iter()
+            .find(|e| e.action == "connection.idp_set")
+            .unwrap();
+        assert_eq!(
+            set.details["shared_with"],
+            json!([orgs[0].name.to_string()])
         );
-        assert_eq!(c.step(&orgs[1]), "mapping_uploaded");
+        let clashes = c.store().idp_entity_id_clashes().unwrap();
+        assert_eq!(clashes.len(), 1, "{clashes:?}");
+        assert_eq!(clashes[0].1, vec!["first".to_owned(), "second".to_owned()]);
         let shown: Value = c
             .put(&orgs[1], "/connection/idp", json!({"metadata_xml": ENTRA}))
             .json()
             .unwrap();
         assert_eq!(shown["next"], "connect");
+        assert!(c.store().idp_entity_id_clashes().unwrap().is_empty());
         refused(c.post(&orgs[1], "/connection/scim-token"), 409, "C1", "jit");
         let shown: Value = c.post(&orgs[1], "/connection/complete").json().unwrap();
         assert_eq!(shown["step"], "connected", "{shown}");

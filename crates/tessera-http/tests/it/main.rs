@@ -11,6 +11,7 @@ mod login;
 mod mapping_abuse;
 mod pages;
 mod saml;
+mod saml_guards;
 mod scim_concurrency;
 mod scim_entra_validator;
 mod scim_fixtures;

@@ -16,7 +16,7 @@ use tessera_store::{Actor, IdpDetails, NewUser, Store, UserFilter};
 
 const IDP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/saml/idp.py");
 
-fn idp(args: &[&str]) -> String {
+pub(crate) fn idp(args: &[&str]) -> String {
     let output = Process::new("python3")
         .args(["-W", "ignore", IDP])
         .args(args)
@@ -30,9 +30,14 @@ fn idp(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
-/// An org connected in `mode` to the pysaml2 IdP through the real walkthrough, with an
-/// account admin who existed before (password login).
-fn connected(store: &Store, name: &str, mode: ConnectionMode) -> OrgId {
+/// An org connected in `mode` to the pysaml2 IdP (with this IdP metadata) through the
+/// real walkthrough, with an account admin who existed before (password login).
+pub(crate) fn connected_with(
+    store: &Store,
+    name: &str,
+    mode: ConnectionMode,
+    metadata: &str,
+) -> OrgId {
     let ws = WorkspaceName::parse(name).unwrap();
     let org = store
         .create_org(&ws, OrgKind::Production, &Actor::operator(), t0())
@@ -62,11 +67,10 @@ fn connected(store: &Store, name: &str, mode: ConnectionMode) -> OrgId {
     store
         .import_mapping(org.id, &sheet.file_name, &sheet.bytes, false, by, t0())
         .unwrap();
-    let metadata = idp(&["metadata"]);
     store
         .set_idp(
             org.id,
-            &IdpDetails::from_metadata(&metadata, t0()).unwrap(),
+            &IdpDetails::from_metadata(metadata, t0()).unwrap(),
             by,
             t0(),
         )
@@ -78,16 +82,41 @@ fn connected(store: &Store, name: &str, mode: ConnectionMode) -> OrgId {
     org.id
 }
 
-struct Sso {
-    server: TestServer,
+/// A browser and the pysaml2 IdP against a test server. The browser keeps the SAML
+/// request cookie (`tessera_saml_req`) that `start_login` receives and sends it with
+/// `post`, as a browser does for a `SameSite=None` cookie on the IdP's cross-site POST.
+pub(crate) struct Sso {
+    pub server: TestServer,
     sp_metadata: tempfile::NamedTempFile,
-    http: Client,
+    pub http: Client,
+    request_cookie: std::cell::RefCell<Option<String>>,
 }
 
 impl Sso {
-    fn start(db: &TestDatabase, mode: ConnectionMode) -> (Self, OrgId) {
-        let server = TestServer::start_with(db, |c| c.demo_org = false);
-        let org = connected(&server.store, "acme", mode);
+    pub fn start(db: &TestDatabase, mode: ConnectionMode) -> (Self, OrgId) {
+        Self::start_with(db, mode, |_| {})
+    }
+
+    pub fn start_with(
+        db: &TestDatabase,
+        mode: ConnectionMode,
+        adjust: impl FnOnce(&mut tessera_http::Config),
+    ) -> (Self, OrgId) {
+        Self::start_with_metadata(db, mode, adjust, &idp(&["metadata"]))
+    }
+
+    /// [`Sso::start_with`], the org connected with this IdP metadata.
+    pub fn start_with_metadata(
+        db: &TestDatabase,
+        mode: ConnectionMode,
+        adjust: impl FnOnce(&mut tessera_http::Config),
+        metadata: &str,
+    ) -> (Self, OrgId) {
+        let server = TestServer::start_with(db, |c| {
+            c.demo_org = false;
+            adjust(c);
+        });
+        let org = connected_with(&server.store, "acme", mode, metadata);
         let http = Client::builder().redirect(Policy::none()).build().unwrap();
         let xml = http
             .get(server.url("/saml/acme/metadata"))
@@ -102,12 +131,13 @@ impl Sso {
                 server,
                 sp_metadata,
                 http,
+                request_cookie: Default::default(),
             },
             org,
         )
     }
 
-    fn sign(&self, name_id: &str, in_response_to: Option<&str>, extra: &[&str]) -> String {
+    pub fn sign(&self, name_id: &str, in_response_to: Option<&str>, extra: &[&str]) -> String {
         let path = self.sp_metadata.path().to_str().unwrap().to_owned();
         let now = t0().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut args = vec![
@@ -126,29 +156,67 @@ impl Sso {
         idp(&args)
     }
 
-    fn post(&self, response: &str, relay_state: Option<&str>) -> Response {
+    /// The org's L1 switch, as the operator sets it.
+    pub fn set_idp_initiated(&self, org: OrgId, allowed: bool) {
+        let options = tessera_store::SamlOptions {
+            allow_idp_initiated: Some(allowed),
+            ..Default::default()
+        };
+        self.server
+            .store
+            .set_saml_options(org, &options, &Actor::operator(), t0())
+            .unwrap();
+    }
+
+    /// Posts `response` to the ACS with the browser's request cookie, if it has one.
+    pub fn post(&self, response: &str, relay_state: Option<&str>) -> Response {
+        let cookie = self.request_cookie.borrow().clone();
+        self.post_with_cookie(response, relay_state, cookie.as_deref())
+    }
+
+    /// Posts `response` to the ACS with `cookie` (`name=value`) or none, e.g. as a
+    /// browser sends a cross-site POST without a `SameSite=Lax` cookie.
+    pub fn post_with_cookie(
+        &self,
+        response: &str,
+        relay_state: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Response {
         let mut form = vec![("SAMLResponse", response)];
         if let Some(relay) = relay_state {
             form.push(("RelayState", relay));
         }
-        self.http
+        let mut post = self
+            .http
             .post(self.server.url("/saml/acme/acs"))
-            .form(&form)
-            .send()
-            .unwrap()
+            .form(&form);
+        if let Some(cookie) = cookie {
+            post = post.header("cookie", cookie);
+        }
+        post.send().unwrap()
     }
 
-    /// Starts an SP-initiated login and returns the AuthnRequest's ID.
-    fn start_login(&self, relay_state: &str) -> String {
-        let response = self
-            .http
-            .get(self.server.url(&format!(
-                "/saml/acme/login?RelayState={}",
-                urlencode(relay_state)
-            )))
-            .send()
-            .unwrap();
+    /// The `GET /saml/acme/login` answer, with the browser's request cookie sent.
+    pub fn login_redirect(&self, relay_state: &str) -> Response {
+        let mut get = self.http.get(self.server.url(&format!(
+            "/saml/acme/login?RelayState={}",
+            urlencode(relay_state)
+        )));
+        if let Some(cookie) = self.request_cookie.borrow().as_deref() {
+            get = get.header("cookie", cookie);
+        }
+        get.send().unwrap()
+    }
+
+    /// Starts an SP-initiated login and returns the AuthnRequest's ID; the browser keeps
+    /// the request cookie.
+    pub fn start_login(&self, relay_state: &str) -> String {
+        let response = self.login_redirect(relay_state);
         assert_eq!(response.status(), 302);
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+        let pair = set_cookie.split(';').next().unwrap().to_owned();
+        assert!(pair.starts_with("tessera_saml_req="), "{set_cookie}");
+        *self.request_cookie.borrow_mut() = Some(pair);
         let location = response.headers()["location"].to_str().unwrap().to_owned();
         assert!(
             location.starts_with("https://idp.example.org/sso?SAMLRequest="),
@@ -174,7 +242,7 @@ impl Sso {
         xml[start..start + xml[start..].find('"').unwrap()].to_owned()
     }
 
-    fn app(&self, response: &Response) -> String {
+    pub fn app(&self, response: &Response) -> String {
         let cookie = response.headers()["set-cookie"]
             .to_str()
             .unwrap()
@@ -193,11 +261,11 @@ impl Sso {
     }
 }
 
-fn urlencode(value: &str) -> String {
+pub(crate) fn urlencode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-fn refused(response: Response) -> String {
+pub(crate) fn refused(response: Response) -> String {
     assert_eq!(response.status(), 403);
     assert!(
         response.headers().get("set-cookie").is_none(),
@@ -440,14 +508,7 @@ fn sp_metadata_publishes_the_stored_certificate_and_encrypted_assertions_are_acc
 fn l1_unsolicited_responses_are_refused_where_the_org_turned_them_off() {
     let db = TestDatabase::sqlite().unwrap();
     let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
-    let off = tessera_store::SamlOptions {
-        allow_idp_initiated: Some(false),
-        ..Default::default()
-    };
-    sso.server
-        .store
-        .set_saml_options(org, &off, &Actor::operator(), t0())
-        .unwrap();
+    sso.set_idp_initiated(org, false);
     refused(sso.post(&sso.sign("new@acme.example", None, &[]), None));
     let id = sso.start_login("/app");
     assert_eq!(

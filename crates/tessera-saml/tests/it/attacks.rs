@@ -174,6 +174,11 @@ refuses!(
     SamlError::SignatureInvalid { .. }
 );
 refuses!(
+    an_in_response_to_on_the_unsigned_response_only,
+    "unsigned-in-response-to.xml",
+    SamlError::UnsignedInResponseTo { .. }
+);
+refuses!(
     an_unknown_in_response_to,
     "unknown-in-response-to.xml",
     SamlError::UnknownInResponseTo { .. }
@@ -285,6 +290,23 @@ fn unsolicited_responses_are_refused_when_disabled() {
     let e = validate_with("responses/idp-initiated.xml", &idp, now()).unwrap_err();
     assert!(matches!(e, SamlError::UnsolicitedRefused), "{e:?}");
     validate_with("responses/sp-initiated.xml", &idp, now()).unwrap();
+}
+
+/// L1: with IdP-initiated login off, an unsolicited signed assertion cannot be passed
+/// off as an answer by an InResponseTo on the unsigned Response (the request id is one
+/// anyone can mint with `GET /saml/{ws}/login`).
+#[test]
+fn l1_an_unsigned_response_in_response_to_does_not_make_an_assertion_solicited() {
+    let mut idp = idp();
+    idp.allow_idp_initiated = false;
+    let e = validate_with("attacks/unsigned-in-response-to.xml", &idp, now()).unwrap_err();
+    assert!(
+        matches!(&e, SamlError::UnsignedInResponseTo { id } if id == REQUEST_ID),
+        "{e:?}"
+    );
+    // Allowed IdP-initiated login does not make the unsigned claim acceptable either.
+    let e = validate("attacks/unsigned-in-response-to.xml").unwrap_err();
+    assert!(matches!(e, SamlError::UnsignedInResponseTo { .. }), "{e:?}");
 }
 
 #[test]

@@ -5,5 +5,6 @@
 
 mod attacks;
 mod metadata;
+mod properties;
 mod support;
 mod valid;

@@ -39,12 +39,6 @@ pub enum ConnectError {
         /// What is wrong, in a sentence.
         reason: String,
     },
-    /// W2: the IdP entity id is another org's.
-    #[error("W2: the IdP entity id {entity_id:?} is already connected to another org")]
-    EntityIdTaken {
-        /// The contested entity id.
-        entity_id: String,
-    },
     /// The policy engine refused, or the store failed while deciding.
     #[error(transparent)]
     Policy(#[from] ExecuteError),
@@ -57,9 +51,7 @@ impl ConnectError {
     /// The product rule behind a refusal, if any.
     pub fn rule(&self) -> Option<&'static str> {
         match self {
-            ConnectError::Sandbox
-            | ConnectError::AlreadyConnected
-            | ConnectError::EntityIdTaken { .. } => Some("W2"),
+            ConnectError::Sandbox | ConnectError::AlreadyConnected => Some("W2"),
             ConnectError::SsoNotEnabled => Some("W3"),
             ConnectError::OutOfOrder { .. } => Some("C2"),
             ConnectError::NotScimMode { .. } => Some("C1"),

@@ -16,6 +16,7 @@ pub struct IdpDetails {
     pub(crate) sso_url: String,
     pub(crate) certificates: Vec<Certificate>,
     pub(crate) metadata_xml: Option<String>,
+    pub(crate) want_authn_requests_signed: bool,
 }
 
 /// One signing certificate, as shown to the admin.
@@ -59,6 +60,7 @@ impl IdpDetails {
             sso_url: idp.sso_url,
             certificates: metadata.signing_certificates,
             metadata_xml: Some(xml.to_owned()),
+            want_authn_requests_signed: metadata.want_authn_requests_signed,
         }
         .checked(now)
     }
@@ -78,6 +80,7 @@ impl IdpDetails {
             sso_url: sso_url.trim().to_owned(),
             certificates: vec![certificate],
             metadata_xml: None,
+            want_authn_requests_signed: false,
         }
         .checked(now)
     }

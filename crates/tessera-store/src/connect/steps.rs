@@ -80,8 +80,8 @@ impl Store {
         })
     }
 
-    /// Stores the IdP details (after the mapping sheet is uploaded). One IdP entity id
-    /// belongs to one org (W2).
+    /// Stores the IdP details (after the mapping sheet is uploaded). An entity id other
+    /// orgs already use is accepted, with a warning in the audit entry and the log.
     pub fn set_idp(
         &self,
         org_id: OrgId,
@@ -96,23 +96,22 @@ impl Store {
                 WalkthroughStep::MappingUploaded,
                 "upload the filled-in mapping sheet",
             )?;
-            let holder: Option<String> = idp_connections::table
+            // The ACS URL names the org, so an entity id may be shared (Entra's is per
+            // tenant, used by all of a company's orgs); the operator sees who shares it.
+            let shared_with: Vec<String> = idp_connections::table
+                .inner_join(orgs::table.on(orgs::id.eq(idp_connections::org_id)))
                 .filter(idp_connections::entity_id.eq(&details.entity_id))
                 .filter(idp_connections::org_id.ne(org_id.to_string()))
-                .select(idp_connections::org_id)
-                .first(conn)
-                .optional()?;
-            if holder.is_some() {
-                return Err(ConnectError::EntityIdTaken {
-                    entity_id: details.entity_id.clone(),
-                });
-            }
+                .select(orgs::name)
+                .order(orgs::name)
+                .load(conn)?;
             let at = to_db(now);
             let values = (
                 idp_connections::entity_id.eq(&details.entity_id),
                 idp_connections::sso_url.eq(&details.sso_url),
                 idp_connections::certificates.eq(details.certificates_json()),
                 idp_connections::metadata_xml.eq(details.metadata_xml.as_deref()),
+                idp_connections::want_authn_requests_signed.eq(details.want_authn_requests_signed),
                 idp_connections::updated_at.eq(at),
             );
             let updated = diesel::update(
@@ -127,17 +126,7 @@ impl Store {
                         values,
                         idp_connections::created_at.eq(at),
                     ))
-                    .execute(conn)
-                    .map_err(|error| match error {
-                        // A concurrent connection of another org claimed the entity id.
-                        diesel::result::Error::DatabaseError(
-                            diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        ) => ConnectError::EntityIdTaken {
-                            entity_id: details.entity_id.clone(),
-                        },
-                        other => other.into(),
-                    })?;
+                    .execute(conn)?;
             }
             advance(
                 conn,
@@ -150,7 +139,7 @@ impl Store {
                 &org,
                 by,
                 "connection.idp_set",
-                json!({ "entity_id": details.entity_id, "sso_url": details.sso_url }),
+                idp_set_details(details, &shared_with, &org.name),
                 now,
             )
         })
@@ -230,4 +219,16 @@ fn check_ready(org: &OrgState) -> Outcome<(ConnectionMode, WalkthroughStep)> {
         )?;
     }
     Ok((mode, org.step))
+}
+
+/// The `connection.idp_set` audit details; a shared entity id adds a warning (also logged).
+fn idp_set_details(details: &IdpDetails, shared_with: &[String], org: &str) -> serde_json::Value {
+    let mut out = json!({ "entity_id": details.entity_id, "sso_url": details.sso_url });
+    if !shared_with.is_empty() {
+        tracing::warn!(org, entity_id = %details.entity_id, ?shared_with,
+            "IdP entity id shared with other orgs (see tessera-admin idp clashes)");
+        out["shared_with"] = json!(shared_with);
+        out["warning"] = "this IdP entity id is also connected to other orgs".into();
+    }
+    out
 }

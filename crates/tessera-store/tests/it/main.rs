@@ -6,6 +6,7 @@ mod orgs;
 mod persistence;
 mod policy;
 mod row_counts;
+mod saml_requests;
 mod users;
 
 use chrono::{DateTime, TimeZone, Utc};

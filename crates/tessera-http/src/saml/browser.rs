@@ -1,0 +1,40 @@
+//! Binds an AuthnRequest to the browser that started it (login CSRF defence): `GET
+//! /saml/{ws}/login` sets the `tessera_saml_req` cookie (a random value; the request row
+//! keeps its SHA-256), and the ACS accepts an SP-initiated response only with it.
+//!
+//! The IdP's POST to the ACS is a cross-site request, so the cookie must be
+//! `SameSite=None`, which browsers accept only with `Secure`: so it is, when the public
+//! URL is https. Over plain http it is `SameSite=Lax` (a browser drops `None` without
+//! `Secure`): SP-initiated login then works only with an IdP on the same site (e.g. a
+//! loopback IdP in development); IdP-initiated login needs no cookie and still works.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
+
+/// The cookie's name.
+pub(crate) const REQUEST_COOKIE: &str = "tessera_saml_req";
+
+/// The browser's binding value: the one it presents, or a fresh one.
+pub(crate) fn binding_value(request: &HttpRequest) -> String {
+    presented(request).unwrap_or_else(|| tessera_core::generate_token("tsr_saml"))
+}
+
+/// The binding value the browser presented, if any.
+pub(crate) fn presented(request: &HttpRequest) -> Option<String> {
+    request
+        .cookie(REQUEST_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.starts_with("tsr_saml_") && v.len() < 128)
+}
+
+/// The cookie carrying `value`, for `lifetime_secs`, sent only to `/saml/`.
+pub(crate) fn request_cookie(value: String, https: bool, lifetime_secs: i64) -> Cookie<'static> {
+    Cookie::build(REQUEST_COOKIE, value)
+        .path("/saml/")
+        .http_only(true)
+        .secure(https)
+        .same_site(if https { SameSite::None } else { SameSite::Lax })
+        .max_age(CookieDuration::seconds(lifetime_secs))
+        .finish()
+}
