@@ -88,7 +88,8 @@ impl UsersSheet {
     pub(crate) fn text(&self, row: u32, col: usize) -> &str {
         row.checked_sub(1)
             .and_then(|index| self.rows.get(index as usize))
-            .map_or("", |cells| cells[col].as_str())
+            .and_then(|cells| cells.get(col))
+            .map_or("", String::as_str)
     }
 
     /// The last row holding anything in A to C, 1-based (0 for an empty sheet).
