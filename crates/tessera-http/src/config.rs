@@ -42,6 +42,19 @@ pub struct Config {
     pub sp_key_file: Option<PathBuf>,
     /// PEM certificate matching `sp_key_file`.
     pub sp_certificate_file: Option<PathBuf>,
+    /// Failed password sign-ins per account (workspace and email as typed) per window;
+    /// further attempts get 429 until the window ends.
+    pub login_max_failures_per_account: u32,
+    /// Failed password sign-ins per client address per window.
+    pub login_max_failures_per_client: u32,
+    /// The length of a failure-counting window, in seconds.
+    pub login_throttle_window_secs: u64,
+    /// Password hashes computed at once (argon2 takes 19 MiB each; default: one per core).
+    pub password_hashing_concurrency: Option<usize>,
+    /// The longest a web session or refresh token lives, however often used, in days.
+    pub session_absolute_lifetime_days: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -68,6 +81,12 @@ impl Default for Config {
             workers: None,
             sp_key_file: None,
             sp_certificate_file: None,
+            login_max_failures_per_account: 10,
+            login_max_failures_per_client: 50,
+            login_throttle_window_secs: 15 * 60,
+            password_hashing_concurrency: None,
+            session_absolute_lifetime_days: 90,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -146,6 +165,47 @@ impl Config {
             return Err(ConfigError::Value {
                 field: "sp_key_file",
                 problem: "set both sp_key_file and sp_certificate_file, or neither".into(),
+            });
+        }
+        for (field, value) in [
+            (
+                "login_max_failures_per_account",
+                u64::from(self.login_max_failures_per_account),
+            ),
+            (
+                "login_max_failures_per_client",
+                u64::from(self.login_max_failures_per_client),
+            ),
+            (
+                "login_throttle_window_secs",
+                self.login_throttle_window_secs,
+            ),
+            (
+                "password_hashing_concurrency",
+                self.password_hashing_concurrency.map_or(1, |n| n as u64),
+            ),
+            (
+                "session_absolute_lifetime_days",
+                u64::from(self.session_absolute_lifetime_days),
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: "must be at least 1".into(),
+                });
+            }
+        }
+        if self.login_throttle_window_secs > 86_400 {
+            return Err(ConfigError::Value {
+                field: "login_throttle_window_secs",
+                problem: "must be at most 86400 (a day)".into(),
+            });
+        }
+        if self.session_absolute_lifetime_days > 3650 {
+            return Err(ConfigError::Value {
+                field: "session_absolute_lifetime_days",
+                problem: "must be at most 3650".into(),
             });
         }
         tessera_store::Backend::of(self.database_url.expose()).map_err(|e| ConfigError::Value {

@@ -42,6 +42,10 @@ pub(crate) struct AppState {
     pub public_url: String,
     /// The SAML SP's key pair (configured, or generated once and stored).
     pub sp_keys: Arc<tessera_saml::SpKeyPair>,
+    /// The brute-force brake on password sign-in.
+    pub login: login::LoginThrottle,
+    /// How long web sessions and refresh tokens live (sliding, and at most).
+    pub session_lifetime: chrono::Duration,
 }
 
 /// A bound server, ready to be awaited.
@@ -73,6 +77,8 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         sp_keys,
+        login: login::LoginThrottle::new(&config),
+        session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -100,7 +106,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .wrap(security_headers())
             .wrap(metrics::RecordMetrics::new(state.metrics.clone()))
             .wrap(limits::BodyLimit::new(limit))
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(tracing_actix_web::TracingLogger::<telemetry::RequestSpans>::new())
             .configure(routes::configure)
     })
     .shutdown_timeout(config.shutdown_timeout_secs)
