@@ -7,6 +7,7 @@ mod api;
 mod connect;
 mod health;
 mod login;
+mod login_limits;
 mod pages;
 mod saml;
 mod scim_concurrency;
