@@ -8,6 +8,7 @@ mod connect;
 mod health;
 mod login;
 mod login_limits;
+mod login_logs;
 mod pages;
 mod saml;
 mod scim_concurrency;
