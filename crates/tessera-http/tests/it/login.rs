@@ -120,6 +120,18 @@ fn l3_a_password_account_signs_in_and_sees_app() {
         );
         let client = browser();
         let token = csrf(&client, &server);
+        let ask = post(
+            &client,
+            &server,
+            "/login",
+            &[("csrf", &token), ("email", "Ada@Acme.example"), ("ws", "")],
+        );
+        assert_eq!(ask.status(), 200);
+        let ask = ask.text().unwrap();
+        assert!(
+            ask.contains("Enter your workspace name too.") && !ask.contains("acme"),
+            "no workspace is looked up from the email: {ask}"
+        );
         let step = post(
             &client,
             &server,
@@ -127,7 +139,7 @@ fn l3_a_password_account_signs_in_and_sees_app() {
             &[
                 ("csrf", &token),
                 ("email", "Ada@Acme.example"),
-                ("ws", ""),
+                ("ws", "acme"),
                 ("next", "/app"),
             ],
         );

@@ -3,7 +3,7 @@
 //! 429 and `Retry-After` before any hash is checked; and no answer that tells whether
 //! an account exists.
 
-use crate::login::{PASSWORD, browser, org, sign_in, user};
+use crate::login::{PASSWORD, browser, csrf, org, post, sign_in, user};
 use crate::support::{TestServer, t0};
 use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
@@ -20,6 +20,29 @@ fn browser_at(x: u8) -> Client {
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, x)))
         .build()
         .unwrap()
+}
+
+fn viewer(
+    server: &TestServer,
+    org: tessera_core::OrgId,
+    email: &str,
+    method: LoginMethod,
+) -> tessera_core::UserId {
+    user(&server.store, org, email, method, Role::Viewer)
+}
+
+/// The status and page, with what was typed masked (so pages can be compared).
+fn typed_out(
+    response: reqwest::blocking::Response,
+    ws: &str,
+    email: &str,
+) -> (reqwest::StatusCode, String) {
+    let status = response.status();
+    let text = response.text().unwrap().replace(email, "EMAIL");
+    match ws {
+        "" => (status, text),
+        ws => (status, text.replace(ws, "WS")),
+    }
 }
 
 fn acme_with_ada(store: &Store) {
@@ -132,31 +155,12 @@ fn unknown_accounts_wrong_passwords_and_sso_accounts_answer_alike() {
         c.login_max_failures_per_account = 2;
     });
     let acme = org(&server.store, "acme");
-    user(
-        &server.store,
-        acme,
-        "ada@acme.example",
-        LoginMethod::Password,
-        Role::Viewer,
-    );
-    user(
-        &server.store,
-        acme,
-        "sso@acme.example",
-        LoginMethod::Sso,
-        Role::Viewer,
-    );
+    viewer(&server, acme, "ada@acme.example", LoginMethod::Password);
+    viewer(&server, acme, "sso@acme.example", LoginMethod::Sso);
     let client = browser();
     // The same email everywhere, so the pages may differ only in what was typed.
     let answer = |ws: &str, email: &str, password: &str| {
-        let response = sign_in(&client, &server, ws, email, password);
-        let status = response.status();
-        let text = response
-            .text()
-            .unwrap()
-            .replace(email, "EMAIL")
-            .replace(ws, "WS");
-        (status, text)
+        typed_out(sign_in(&client, &server, ws, email, password), ws, email)
     };
     let known = answer("acme", "ada@acme.example", "not the password");
     assert_eq!(known.0, 401);
@@ -186,13 +190,7 @@ fn l4_a_web_session_ends_at_its_absolute_lifetime_however_used() {
         c.session_absolute_lifetime_days = 90;
     });
     let acme = org(&server.store, "acme");
-    let ada = user(
-        &server.store,
-        acme,
-        "ada@acme.example",
-        LoginMethod::Password,
-        Role::Viewer,
-    );
+    let ada = viewer(&server, acme, "ada@acme.example", LoginMethod::Password);
     let session = |days_ago: i64| {
         let started = t0() - chrono::Duration::days(days_ago);
         let token = server
@@ -217,4 +215,52 @@ fn l4_a_web_session_ends_at_its_absolute_lifetime_however_used() {
     };
     assert_eq!(session(89), 200);
     assert_eq!(session(90), 303, "signed in 90 days ago: sign in again");
+}
+
+// covers L2, L3
+#[test]
+fn the_email_step_tells_a_stranger_nothing_about_an_email() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| c.demo_org = false);
+    let acme = org(&server.store, "acme");
+    let globex = org(&server.store, "globex");
+    viewer(&server, acme, "ada@acme.example", LoginMethod::Password);
+    viewer(&server, globex, "ada@acme.example", LoginMethod::Password);
+    let gone = viewer(&server, acme, "gone@acme.example", LoginMethod::Password);
+    let deactivate = tessera_policy::Command::DeactivateUser {
+        by: tessera_policy::Actor::Operator,
+        user: gone,
+    };
+    server.store.execute(acme, &deactivate, t0()).unwrap();
+    let client = browser();
+    let token = csrf(&client, &server);
+    let answer = |ws: &str, email: &str| {
+        let response = post(
+            &client,
+            &server,
+            "/login",
+            &[("csrf", &token), ("ws", ws), ("email", email)],
+        );
+        typed_out(response, ws, email)
+    };
+    let in_two = answer("", "ada@acme.example");
+    assert_eq!(
+        in_two,
+        answer("", "nobody@acme.example"),
+        "no workspace named: one answer"
+    );
+    assert!(
+        !in_two.1.contains("globex") && !in_two.1.contains("several"),
+        "{}",
+        in_two.1
+    );
+    let known = answer("acme", "ada@acme.example");
+    assert!(known.1.contains("name=\"password\""), "{}", known.1);
+    for (ws, email) in [
+        ("acme", "nobody@acme.example"),
+        ("acme", "gone@acme.example"),
+        ("nosuchws", "ada@acme.example"),
+    ] {
+        assert_eq!(answer(ws, email), known, "{ws} {email}");
+    }
 }
