@@ -264,3 +264,51 @@ fn the_email_step_tells_a_stranger_nothing_about_an_email() {
         assert_eq!(answer(ws, email), known, "{ws} {email}");
     }
 }
+
+#[test]
+fn behind_a_trusted_proxy_the_forwarded_client_is_counted() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |c| {
+        c.demo_org = false;
+        c.login_max_failures_per_client = 2;
+        c.trusted_proxies = vec![IpAddr::V4(Ipv4Addr::LOCALHOST)];
+    });
+    acme_with_ada(&server.store);
+    let attempt = |client: &Client, forwarded_for: &str, email: &str| {
+        let token = csrf(client, &server);
+        client
+            .post(server.url("/login/password"))
+            .header("x-forwarded-for", forwarded_for)
+            .form(&[
+                ("csrf", token.as_str()),
+                ("ws", "acme"),
+                ("email", email),
+                ("password", "not the password"),
+            ])
+            .send()
+            .unwrap()
+            .status()
+    };
+    let proxy = browser();
+    assert_eq!(attempt(&proxy, "10.0.0.1", "a@acme.example"), 401);
+    assert_eq!(
+        attempt(&proxy, "192.0.2.9, 10.0.0.1", "b@acme.example"),
+        401
+    );
+    assert_eq!(
+        attempt(&proxy, "10.0.0.1", "c@acme.example"),
+        429,
+        "10.0.0.1's limit"
+    );
+    assert_eq!(
+        attempt(&proxy, "10.0.0.2", "c@acme.example"),
+        401,
+        "another client"
+    );
+    // An untrusted peer cannot pick its address: its own is counted.
+    let direct = browser_at(6);
+    for forged in ["10.0.0.3", "10.0.0.4"] {
+        assert_eq!(attempt(&direct, forged, "d@acme.example"), 401);
+    }
+    assert_eq!(attempt(&direct, "10.0.0.5", "e@acme.example"), 429);
+}
