@@ -294,6 +294,20 @@ mod tests {
                 .to_string();
             assert!(err.contains("database_url"), "{err}");
 
+            for bad in [
+                "login_max_failures_per_account = 0",
+                "login_throttle_window_secs = 90000",
+                "session_absolute_lifetime_days = 0",
+                "trusted_proxies = [\"not-an-ip\"]",
+            ] {
+                jail.create_file("tessera.toml", bad)?;
+                let err = Config::load(None, Flags::default())
+                    .unwrap_err()
+                    .to_string();
+                let key = bad.split(' ').next().unwrap();
+                assert!(err.contains(key), "{bad}: {err}");
+            }
+
             let missing = Config::load(Some(Path::new("nope.toml")), Flags::default()).unwrap_err();
             assert!(missing.to_string().contains("nope.toml does not exist"));
             Ok(())
