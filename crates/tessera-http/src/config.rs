@@ -56,6 +56,19 @@ pub struct Config {
     pub saml_refusals_recorded_per_minute: u32,
     /// Outstanding AuthnRequests kept per org; a new one drops the oldest.
     pub saml_outstanding_requests_per_org: usize,
+    /// Failed password sign-ins per account (workspace and email as typed) per window;
+    /// further attempts get 429 until the window ends.
+    pub login_max_failures_per_account: u32,
+    /// Failed password sign-ins per client address per window.
+    pub login_max_failures_per_client: u32,
+    /// The length of a failure-counting window, in seconds.
+    pub login_throttle_window_secs: u64,
+    /// Password hashes computed at once (argon2 takes 19 MiB each; default: one per core).
+    pub password_hashing_concurrency: Option<usize>,
+    /// The longest a web session or refresh token lives, however often used, in days.
+    pub session_absolute_lifetime_days: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -88,6 +101,12 @@ impl Default for Config {
             scim_filter_scan_limit: 100_000,
             saml_refusals_recorded_per_minute: 60,
             saml_outstanding_requests_per_org: 1000,
+            login_max_failures_per_account: 10,
+            login_max_failures_per_client: 50,
+            login_throttle_window_secs: 15 * 60,
+            password_hashing_concurrency: None,
+            session_absolute_lifetime_days: 90,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -162,20 +181,44 @@ impl Config {
                 problem: "must be at least 1".into(),
             });
         }
-        if self.max_connections_per_worker == 0 {
+        if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
             return Err(ConfigError::Value {
-                field: "max_connections_per_worker",
-                problem: "must be at least 1".into(),
+                field: "sp_key_file",
+                problem: "set both sp_key_file and sp_certificate_file, or neither".into(),
             });
         }
         for (field, value) in [
             (
+                "max_connections_per_worker",
+                self.max_connections_per_worker as u64,
+            ),
+            (
                 "saml_refusals_recorded_per_minute",
-                self.saml_refusals_recorded_per_minute as usize,
+                u64::from(self.saml_refusals_recorded_per_minute),
             ),
             (
                 "saml_outstanding_requests_per_org",
-                self.saml_outstanding_requests_per_org,
+                self.saml_outstanding_requests_per_org as u64,
+            ),
+            (
+                "login_max_failures_per_account",
+                u64::from(self.login_max_failures_per_account),
+            ),
+            (
+                "login_max_failures_per_client",
+                u64::from(self.login_max_failures_per_client),
+            ),
+            (
+                "login_throttle_window_secs",
+                self.login_throttle_window_secs,
+            ),
+            (
+                "password_hashing_concurrency",
+                self.password_hashing_concurrency.map_or(1, |n| n as u64),
+            ),
+            (
+                "session_absolute_lifetime_days",
+                u64::from(self.session_absolute_lifetime_days),
             ),
         ] {
             if value == 0 {
@@ -185,10 +228,16 @@ impl Config {
                 });
             }
         }
-        if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
+        if self.login_throttle_window_secs > 86_400 {
             return Err(ConfigError::Value {
-                field: "sp_key_file",
-                problem: "set both sp_key_file and sp_certificate_file, or neither".into(),
+                field: "login_throttle_window_secs",
+                problem: "must be at most 86400 (a day)".into(),
+            });
+        }
+        if self.session_absolute_lifetime_days > 3650 {
+            return Err(ConfigError::Value {
+                field: "session_absolute_lifetime_days",
+                problem: "must be at most 3650".into(),
             });
         }
         tessera_store::Backend::of(self.database_url.expose()).map_err(|e| ConfigError::Value {
@@ -276,6 +325,20 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("database_url"), "{err}");
+
+            for bad in [
+                "login_max_failures_per_account = 0",
+                "login_throttle_window_secs = 90000",
+                "session_absolute_lifetime_days = 0",
+                "trusted_proxies = [\"not-an-ip\"]",
+            ] {
+                jail.create_file("tessera.toml", bad)?;
+                let err = Config::load(None, Flags::default())
+                    .unwrap_err()
+                    .to_string();
+                let key = bad.split(' ').next().unwrap();
+                assert!(err.contains(key), "{bad}: {err}");
+            }
 
             let missing = Config::load(Some(Path::new("nope.toml")), Flags::default()).unwrap_err();
             assert!(missing.to_string().contains("nope.toml does not exist"));

@@ -10,8 +10,8 @@ pub const DEMO_ORG: &str = "demo";
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.example";
 
 /// On an empty database, creates the demo org (production, SSO enabled) with an account
-/// admin, logs a one-time link (under `public_url`) where the admin sets a password,
-/// and returns the org with that link; on a database that has any org, does nothing.
+/// admin, prints a one-time link (under `public_url`) where the admin sets a password
+/// on stderr (not in the log), and returns the org with that link; on a database that has any org, does nothing.
 pub fn ensure_demo_org(
     store: &Store,
     clock: &dyn Clock,
@@ -45,8 +45,10 @@ pub fn ensure_demo_org(
     tracing::info!(
         org = DEMO_ORG,
         admin = DEMO_ADMIN_EMAIL,
-        %link,
-        "created the demo org; open the link to set the demo admin's password"
+        "created the demo org; its admin's one-time link is on the console (a new one: \
+         tessera-admin users invite-link demo admin@demo.example)"
     );
+    // The link is a credential: straight to the operator's console, never the log stream.
+    eprintln!("Demo admin {DEMO_ADMIN_EMAIL}: set a password at {link}");
     Ok(Some((org, link)))
 }

@@ -48,6 +48,10 @@ pub(crate) struct AppState {
     pub scim: scim::ScimLimits,
     /// The SAML endpoints' limits and refusal-record limiter.
     pub saml: Arc<saml::Guards>,
+    /// The brute-force brake on password sign-in.
+    pub login: login::LoginThrottle,
+    /// How long web sessions and refresh tokens live (sliding, and at most).
+    pub session_lifetime: chrono::Duration,
 }
 
 /// A bound server, ready to be awaited.
@@ -82,6 +86,8 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         body_limit: config.body_limit_bytes,
         scim: scim::ScimLimits::from_config(&config),
         saml: Arc::new(saml::Guards::new(&config)),
+        login: login::LoginThrottle::new(&config),
+        session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -109,7 +115,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
             .wrap(security_headers())
             .wrap(metrics::RecordMetrics::new(state.metrics.clone()))
             .wrap(limits::BodyLimit::new(limit))
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(tracing_actix_web::TracingLogger::<telemetry::RequestSpans>::new())
             .configure(routes::configure)
     })
     .shutdown_timeout(config.shutdown_timeout_secs)

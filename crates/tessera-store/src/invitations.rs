@@ -85,7 +85,8 @@ impl Store {
     }
 
     /// Uses an invitation link once: sets the password hash when given, and returns the
-    /// invitation; `None` when the link is not (or no longer) valid.
+    /// invitation; `None` when the link is not (or no longer) valid, also for every use
+    /// but one of concurrent uses.
     pub fn accept_invitation(
         &self,
         token: &str,
@@ -97,12 +98,18 @@ impl Store {
             let Some(open) = find_open(conn, token, now)? else {
                 return Ok(None);
             };
-            diesel::update(
+            // Conditional, so that of two concurrent uses (PostgreSQL reads committed
+            // rows; the loser's UPDATE waits, then matches nothing) exactly one wins.
+            let claimed = diesel::update(
                 invitations::table
-                    .filter(invitations::token_hash.eq(TokenHash::of(token).as_str())),
+                    .filter(invitations::token_hash.eq(TokenHash::of(token).as_str()))
+                    .filter(invitations::accepted_at.is_null()),
             )
             .set(invitations::accepted_at.eq(to_db(now)))
             .execute(conn)?;
+            if claimed != 1 {
+                return Ok(None);
+            }
             if let Some(hash) = password_hash {
                 diesel::update(users::table.filter(users::id.eq(open.user_id.to_string())))
                     .set((

@@ -21,6 +21,7 @@ mod sp_keys;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod throttle;
 mod time;
 mod tokens;
 mod users;
@@ -37,7 +38,8 @@ pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
 pub use saml::{IdpSettings, SamlOptions, SamlRequest};
 pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
-pub use sessions::{SessionKind, SessionOwner};
+pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
+pub use throttle::FailureLimit;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;

@@ -119,6 +119,7 @@ diesel::table! {
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        parent_hash -> Nullable<Text>,
     }
 }
 
@@ -202,6 +203,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttle (key_hash) {
+        key_hash -> Text,
+        window_started_at -> Timestamp,
+        failures -> Integer,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -223,4 +232,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mapping_exports,
     admin_tokens,
     sp_keys,
+    login_throttle,
 );

@@ -50,6 +50,19 @@ pub struct SessionOwner {
     pub expires_at: DateTime<Utc>,
 }
 
+/// How long a session may live: it slides by `slide` on use, and ends `absolute` after
+/// it was created whatever its use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lifetime {
+    /// Each use pushes the expiry to now plus this (`None`: fixed expiry).
+    pub slide: Option<Duration>,
+    /// The longest a session lives from its creation (`None`: no cap).
+    pub absolute: Option<Duration>,
+}
+
+/// Session → refresh token → access token: the generations a logout revokes.
+const MAX_GENERATIONS: usize = 3;
+
 /// How long a sliding session is at least left alone before its expiry is pushed again
 /// (so that a burst of requests writes once, not once per request).
 const SLIDE_EVERY: Duration = Duration::minutes(1);
@@ -58,6 +71,34 @@ impl Store {
     /// Starts a session of `kind` for the user, valid for `ttl`; returns its token.
     pub fn create_session(
         &self,
+        org_id: OrgId,
+        user_id: UserId,
+        kind: SessionKind,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        self.insert_session(None, org_id, user_id, kind, ttl, now)
+    }
+
+    /// Like [`Store::create_session`], for a token handed out by the live session
+    /// `parent` (a refresh token from a web session, an access token from a refresh
+    /// token): revoking the parent revokes it too.
+    pub fn create_child_session(
+        &self,
+        parent: &str,
+        org_id: OrgId,
+        user_id: UserId,
+        kind: SessionKind,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let parent = TokenHash::of(parent);
+        self.insert_session(Some(parent.as_str()), org_id, user_id, kind, ttl, now)
+    }
+
+    fn insert_session(
+        &self,
+        parent_hash: Option<&str>,
         org_id: OrgId,
         user_id: UserId,
         kind: SessionKind,
@@ -74,47 +115,54 @@ impl Store {
                 sessions::created_at.eq(to_db(now)),
                 sessions::last_seen_at.eq(to_db(now)),
                 sessions::expires_at.eq(to_db(now + ttl)),
+                sessions::parent_hash.eq(parent_hash),
             ))
             .execute(&mut *self.conn()?)?;
         Ok(token)
     }
 
     /// The owner of a live session token of `kind`, or `None` when it is unknown,
-    /// expired, revoked, or its user is deactivated. With `slide`, a live session's
-    /// expiry moves to `now + slide` (L4: active users are not asked to log in again).
+    /// expired, revoked, older than `lifetime.absolute`, or its user is deactivated.
+    /// With `lifetime.slide`, a live session's expiry moves to `now + slide` (L4: active
+    /// users are not asked to log in again), never past its absolute end.
     pub fn resolve_session(
         &self,
         token: &str,
         kind: SessionKind,
-        slide: Option<Duration>,
+        lifetime: Lifetime,
         now: DateTime<Utc>,
     ) -> Result<Option<SessionOwner>> {
         let hash = TokenHash::of(token);
         let mut conn = self.conn()?;
-        let row: Option<(String, String, NaiveDateTime, NaiveDateTime, String)> = sessions::table
-            .inner_join(users::table.on(users::id.eq(sessions::user_id)))
-            .filter(sessions::id_hash.eq(hash.as_str()))
-            .filter(sessions::kind.eq(kind.as_str()))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::expires_at.gt(to_db(now)))
-            .filter(users::status.ne("deactivated"))
-            .select((
-                sessions::org_id,
-                sessions::user_id,
-                sessions::expires_at,
-                sessions::last_seen_at,
-                sessions::id_hash,
-            ))
-            .first(&mut *conn)
-            .optional()?;
-        let Some((org_id, user_id, expires_at, last_seen, _)) = row else {
+        let row: Option<(String, String, NaiveDateTime, NaiveDateTime, NaiveDateTime)> =
+            sessions::table
+                .inner_join(users::table.on(users::id.eq(sessions::user_id)))
+                .filter(sessions::id_hash.eq(hash.as_str()))
+                .filter(sessions::kind.eq(kind.as_str()))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(to_db(now)))
+                .filter(users::status.ne("deactivated"))
+                .select((
+                    sessions::org_id,
+                    sessions::user_id,
+                    sessions::expires_at,
+                    sessions::last_seen_at,
+                    sessions::created_at,
+                ))
+                .first(&mut *conn)
+                .optional()?;
+        let Some((org_id, user_id, expires_at, last_seen, created_at)) = row else {
             return Ok(None);
         };
+        let end = lifetime.absolute.map(|age| from_db(created_at) + age);
+        if end.is_some_and(|end| end <= now) {
+            return Ok(None);
+        }
         let mut expires_at = from_db(expires_at);
-        if let Some(slide) = slide
+        if let Some(slide) = lifetime.slide
             && now - from_db(last_seen) >= SLIDE_EVERY
         {
-            expires_at = now + slide;
+            expires_at = end.map_or(now + slide, |end| end.min(now + slide));
             diesel::update(sessions::table.filter(sessions::id_hash.eq(hash.as_str())))
                 .set((
                     sessions::last_seen_at.eq(to_db(now)),
@@ -129,11 +177,25 @@ impl Store {
         }))
     }
 
-    /// Ends a session (logout); an unknown token is not an error.
+    /// Ends a session (logout) and every token it handed out, and theirs in turn (the
+    /// extension's refresh tokens and their access tokens); an unknown token is not an
+    /// error.
     pub fn revoke_session(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
-        diesel::update(sessions::table.filter(sessions::id_hash.eq(TokenHash::of(token).as_str())))
-            .set(sessions::revoked_at.eq(to_db(now)))
-            .execute(&mut *self.conn()?)?;
+        let mut conn = self.conn()?;
+        let mut generation = vec![TokenHash::of(token).as_str().to_owned()];
+        for _ in 0..MAX_GENERATIONS {
+            if generation.is_empty() {
+                break;
+            }
+            diesel::update(sessions::table.filter(sessions::id_hash.eq_any(&generation)))
+                .set(sessions::revoked_at.eq(to_db(now)))
+                .execute(&mut *conn)?;
+            generation = sessions::table
+                .filter(sessions::parent_hash.eq_any(&generation))
+                .filter(sessions::revoked_at.is_null())
+                .select(sessions::id_hash)
+                .load(&mut *conn)?;
+        }
         Ok(())
     }
 

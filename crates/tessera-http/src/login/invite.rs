@@ -124,7 +124,14 @@ pub(crate) async fn accept(
     if body.password != body.confirm {
         return again("The two passwords differ.");
     }
-    let hash = match hash_password(&body.password) {
+    let turn = state.login.hashing_turn().await?;
+    let password = body.password.clone();
+    let hashed = crate::blocking::blocking(move || {
+        let _turn = turn;
+        Ok::<_, ApiError>(hash_password(&password))
+    })
+    .await?;
+    let hash = match hashed {
         Ok(hash) => hash,
         Err(error) => return again(&error.to_string()),
     };

@@ -6,9 +6,12 @@ mod html;
 mod invite;
 mod page;
 mod password;
+mod sign_in;
+mod throttle;
 mod token;
 
 pub(crate) use html::page;
+pub(crate) use throttle::LoginThrottle;
 pub(crate) use token::me;
 
 use actix_web::web;
@@ -17,7 +20,7 @@ use actix_web::web;
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(page::show))
         .route("/login", web::post().to(page::submit_email))
-        .route("/login/password", web::post().to(password::submit))
+        .route("/login/password", web::post().to(sign_in::submit))
         .route("/logout", web::post().to(password::logout))
         .route("/app", web::get().to(app::show))
         .route("/auth/token", web::post().to(token::issue))

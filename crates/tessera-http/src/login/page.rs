@@ -1,6 +1,8 @@
-//! `GET /login` and `POST /login`: the email step. The email decides the next step
-//! (L2, L3): the org's IdP for SSO accounts, a password field for password accounts,
-//! both for accounts that existed before SSO was connected.
+//! `GET /login` and `POST /login`: the email and workspace step. Both are typed: the
+//! page never looks up which workspaces an email belongs to. In the named workspace
+//! (L2, L3) SSO accounts (and, in a connected org, unknown emails: JIT) go to the IdP;
+//! everyone else gets the same password step, with SSO offered when the org is
+//! connected, so whether an email has an account there is not shown.
 
 use super::html::{csrf_field, page, respond};
 use crate::session::{Csrf, check_csrf, encode};
@@ -11,7 +13,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tessera_core::{Email, LoginMethod, WorkspaceName};
 use tessera_policy::LoginRoute;
-use tessera_store::{Org, StoreError};
+use tessera_store::StoreError;
 
 /// `GET /login` query.
 #[derive(Deserialize, Default)]
@@ -57,8 +59,8 @@ pub(crate) fn email_step(
                 input type="hidden" name="next" value=(next);
                 label for="email" { "Work email" }
                 input id="email" name="email" type="email" autocomplete="username" required value=(email);
-                label for="ws" { "Workspace " span.note { "(only if your email is in several)" } }
-                input id="ws" name="ws" value=(ws) autocomplete="organization";
+                label for="ws" { "Workspace" }
+                input id="ws" name="ws" value=(ws) autocomplete="organization" required;
                 button type="submit" { "Continue" }
             }
         },
@@ -97,84 +99,63 @@ pub(crate) async fn submit_email(
     let Ok(email) = Email::parse(&form.email) else {
         return again(StatusCode::BAD_REQUEST, "Enter your work email address.");
     };
-    let org = match find_org(&state, &email, form.ws.trim()).await? {
-        Ok(org) => org,
-        Err(message) => return again(StatusCode::OK, message),
+    let Ok(ws) = WorkspaceName::parse(form.ws.trim()) else {
+        return again(StatusCode::OK, "Enter your workspace name too.");
     };
     let store = state.store.clone();
-    let (org_id, lookup) = (org.id, email.clone());
-    let route = crate::blocking::blocking(move || store.login_route(org_id, &lookup)).await?;
-    let ws = org.name.to_string();
+    let lookup = email.clone();
+    let route =
+        crate::blocking::blocking(move || -> Result<Option<(LoginRoute, bool)>, ApiError> {
+            match store.org(&ws) {
+                Ok(org) => Ok(Some((
+                    store.login_route(org.id, &lookup)?,
+                    org.connected_at.is_some(),
+                ))),
+                Err(StoreError::OrgNotFound { .. }) => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await?;
+    let ws = form.ws.trim();
     let sso_url = format!(
         "/saml/{ws}/login?login_hint={}&RelayState={}",
         encode(email.as_str()),
         encode(&next)
     );
     Ok(match route {
-        LoginRoute::Sso
-        | LoginRoute::OwnMethod(LoginMethod::Sso)
-        | LoginRoute::OwnMethodOrSso(LoginMethod::Sso) => HttpResponse::SeeOther()
+        Some((
+            LoginRoute::Sso
+            | LoginRoute::OwnMethod(LoginMethod::Sso)
+            | LoginRoute::OwnMethodOrSso(LoginMethod::Sso),
+            _,
+        )) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, sso_url))
             .finish(),
-        LoginRoute::OwnMethod(method) => method_step(&csrf, &ws, &email, &next, method, None),
-        LoginRoute::OwnMethodOrSso(method) => {
-            method_step(&csrf, &ws, &email, &next, method, Some(&sso_url))
-        }
-        LoginRoute::Deactivated => {
-            return again(
-                StatusCode::FORBIDDEN,
-                "This account is deactivated. Ask an account admin of your workspace.",
-            );
-        }
-        LoginRoute::Unknown => {
-            return again(
-                StatusCode::OK,
-                "We could not find an account with this email in this workspace.",
-            );
-        }
+        // A connected org offers both ways to whoever is not sent to the IdP (L3: an
+        // account that existed before SSO, or a deactivated one).
+        Some((_, true)) => method_step(&csrf, ws, &email, &next, Some(&sso_url)),
+        // Unknown workspace, unknown email, deactivated or password account: the same
+        // password step, so the page tells a stranger nothing about the email.
+        _ => method_step(&csrf, ws, &email, &next, None),
     })
 }
 
-/// The org to sign in to: the named workspace, or the one org this email belongs to.
-/// `Err` carries the message to show.
-async fn find_org(
-    state: &web::Data<AppState>,
-    email: &Email,
-    ws: &str,
-) -> Result<Result<Org, &'static str>, ApiError> {
-    let store = state.store.clone();
-    if !ws.is_empty() {
-        let Ok(name) = WorkspaceName::parse(ws) else {
-            return Ok(Err("There is no workspace with that name."));
-        };
-        return match web::block(move || store.org(&name))
-            .await
-            .map_err(|_| ApiError::Unavailable)?
-        {
-            Ok(org) => Ok(Ok(org)),
-            Err(StoreError::OrgNotFound { .. }) => Ok(Err("There is no workspace with that name.")),
-            Err(error) => Err(error.into()),
-        };
-    }
-    let email = email.clone();
-    let mut orgs = crate::blocking::blocking(move || store.orgs_of_email(&email)).await?;
-    Ok(match orgs.len() {
-        0 => Err("We could not find an account with this email."),
-        1 => Ok(orgs.remove(0)),
-        _ => Err("This email belongs to several workspaces: enter the workspace name too."),
-    })
-}
-
-/// The second step: the account's own method, and SSO when it may also use it (L3).
+/// The password step, with SSO when the org is connected (L3).
 fn method_step(
     csrf: &Csrf,
     ws: &str,
     email: &Email,
     next: &str,
-    method: LoginMethod,
     sso_url: Option<&str>,
 ) -> HttpResponse {
-    let markup =
-        super::password::password_step(csrf, ws, email.as_str(), next, method, sso_url, None);
+    let markup = super::password::password_step(
+        csrf,
+        ws,
+        email.as_str(),
+        next,
+        LoginMethod::Password,
+        sso_url,
+        None,
+    );
     respond(StatusCode::OK, Some(csrf), markup)
 }

@@ -1,14 +1,15 @@
 //! The browser extension's tokens (L4): a signed-in browser exchanges its session for
-//! a long-lived refresh token; the refresh token buys short-lived access tokens.
+//! a long-lived refresh token; the refresh token buys short-lived access tokens. Each
+//! token is a child of the one it was bought with, so logging out revokes them.
 
-use crate::session::SignedIn;
+use crate::session::{SESSION_COOKIE, SignedIn};
 use crate::{ApiError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::Deserialize;
 use serde_json::json;
-use tessera_store::SessionKind;
+use tessera_store::{Lifetime, SessionKind};
 
 /// How long a refresh token lives unused; each use pushes it again.
 const REFRESH_TTL: Duration = Duration::days(90);
@@ -40,8 +41,19 @@ pub(crate) async fn issue(
         Grant::Session => {
             let signed_in = signed_in(&req).await?;
             let (org, user) = (signed_in.org.id, signed_in.user.id);
+            let session = req
+                .cookie(SESSION_COOKIE)
+                .map(|cookie| cookie.value().to_owned())
+                .ok_or(ApiError::Unauthorized)?;
             let token = crate::blocking::blocking(move || {
-                store.create_session(org, user, SessionKind::Refresh, REFRESH_TTL, now)
+                store.create_child_session(
+                    &session,
+                    org,
+                    user,
+                    SessionKind::Refresh,
+                    REFRESH_TTL,
+                    now,
+                )
             })
             .await?;
             Ok(HttpResponse::Ok()
@@ -49,17 +61,19 @@ pub(crate) async fn issue(
                 .json(json!({ "refresh_token": token, "expires_in": REFRESH_TTL.num_seconds() })))
         }
         Grant::RefreshToken { refresh_token } => {
+            let max_age = state.session_lifetime;
             let token = crate::blocking::blocking(move || -> Result<Option<String>, ApiError> {
-                let Some(owner) = store.resolve_session(
-                    &refresh_token,
-                    SessionKind::Refresh,
-                    Some(REFRESH_TTL),
-                    now,
-                )?
+                let lifetime = Lifetime {
+                    slide: Some(REFRESH_TTL),
+                    absolute: Some(max_age),
+                };
+                let Some(owner) =
+                    store.resolve_session(&refresh_token, SessionKind::Refresh, lifetime, now)?
                 else {
                     return Ok(None);
                 };
-                Ok(Some(store.create_session(
+                Ok(Some(store.create_child_session(
+                    &refresh_token,
                     owner.org_id,
                     owner.user_id,
                     SessionKind::Access,
@@ -99,7 +113,9 @@ pub(crate) async fn me(
     let now = state.clock.now();
     let found =
         crate::blocking::blocking(move || -> Result<Option<serde_json::Value>, ApiError> {
-            let Some(owner) = store.resolve_session(&token, SessionKind::Access, None, now)? else {
+            let Some(owner) =
+                store.resolve_session(&token, SessionKind::Access, Lifetime::default(), now)?
+            else {
                 return Ok(None);
             };
             let org = store.org_by_id(owner.org_id)?;

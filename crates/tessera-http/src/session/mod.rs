@@ -1,6 +1,7 @@
 //! The signed-in user: a session cookie (`tessera_session`, HttpOnly, SameSite=Lax,
 //! Secure when the public URL is https) backed by the sessions table, so any server
-//! process sharing the database recognises it. Sessions slide (L4).
+//! process sharing the database recognises it. Sessions slide (L4) up to their absolute
+//! lifetime (`session_absolute_lifetime_days`).
 
 mod csrf;
 
@@ -13,7 +14,7 @@ use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use chrono::Duration;
 use futures_util::future::LocalBoxFuture;
-use tessera_store::{Org, SessionKind, User};
+use tessera_store::{Lifetime, Org, SessionKind, User};
 
 /// The web session cookie.
 pub(crate) const SESSION_COOKIE: &str = "tessera_session";
@@ -87,8 +88,11 @@ impl FromRequest for SignedIn {
             let now = state.clock.now();
             let store = state.store.clone();
             let found = web::block(move || -> tessera_store::Result<Option<(Org, User)>> {
-                let Some(owner) =
-                    store.resolve_session(&token, SessionKind::Web, Some(WEB_SESSION_TTL), now)?
+                let lifetime = Lifetime {
+                    slide: Some(WEB_SESSION_TTL),
+                    absolute: Some(state.session_lifetime),
+                };
+                let Some(owner) = store.resolve_session(&token, SessionKind::Web, lifetime, now)?
                 else {
                     return Ok(None);
                 };

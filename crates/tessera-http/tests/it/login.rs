@@ -11,9 +11,9 @@ use tessera_policy::{Command, ProvisionedUser};
 use tessera_store::testing::TestDatabase;
 use tessera_store::{Actor, NewUser, Store};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
-fn browser() -> Client {
+pub(crate) fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
@@ -21,7 +21,7 @@ fn browser() -> Client {
         .unwrap()
 }
 
-fn user(
+pub(crate) fn user(
     store: &Store,
     org: tessera_core::OrgId,
     email: &str,
@@ -50,7 +50,7 @@ fn user(
     user.id
 }
 
-fn org(store: &Store, name: &str) -> tessera_core::OrgId {
+pub(crate) fn org(store: &Store, name: &str) -> tessera_core::OrgId {
     store
         .create_org(
             &WorkspaceName::parse(name).unwrap(),
@@ -63,7 +63,7 @@ fn org(store: &Store, name: &str) -> tessera_core::OrgId {
 }
 
 /// The CSRF token of the login page (its cookie lands in the client's jar).
-fn csrf(client: &Client, server: &TestServer) -> String {
+pub(crate) fn csrf(client: &Client, server: &TestServer) -> String {
     let page = client
         .get(server.url("/login"))
         .send()
@@ -74,11 +74,16 @@ fn csrf(client: &Client, server: &TestServer) -> String {
     page[start..start + page[start..].find('"').unwrap()].to_owned()
 }
 
-fn post(client: &Client, server: &TestServer, path: &str, form: &[(&str, &str)]) -> Response {
+pub(crate) fn post(
+    client: &Client,
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Response {
     client.post(server.url(path)).form(form).send().unwrap()
 }
 
-fn sign_in(
+pub(crate) fn sign_in(
     client: &Client,
     server: &TestServer,
     ws: &str,
@@ -115,6 +120,18 @@ fn l3_a_password_account_signs_in_and_sees_app() {
         );
         let client = browser();
         let token = csrf(&client, &server);
+        let ask = post(
+            &client,
+            &server,
+            "/login",
+            &[("csrf", &token), ("email", "Ada@Acme.example"), ("ws", "")],
+        );
+        assert_eq!(ask.status(), 200);
+        let ask = ask.text().unwrap();
+        assert!(
+            ask.contains("Enter your workspace name too.") && !ask.contains("acme"),
+            "no workspace is looked up from the email: {ask}"
+        );
         let step = post(
             &client,
             &server,
@@ -122,7 +139,7 @@ fn l3_a_password_account_signs_in_and_sees_app() {
             &[
                 ("csrf", &token),
                 ("email", "Ada@Acme.example"),
-                ("ws", ""),
+                ("ws", "acme"),
                 ("next", "/app"),
             ],
         );
@@ -431,6 +448,25 @@ fn l4_the_extension_trades_its_session_for_refresh_and_access_tokens() {
         .send()
         .unwrap();
     assert_eq!(misuse.status(), 401);
+
+    // Signing out of the browser revokes what its session handed the extension.
+    let token = csrf(&client, &server);
+    assert_eq!(
+        post(&client, &server, "/logout", &[("csrf", &token)]).status(),
+        303
+    );
+    let refreshed = extension
+        .post(server.url("/auth/token"))
+        .json(&serde_json::json!({"grant_type": "refresh_token", "refresh_token": refresh_token}))
+        .send()
+        .unwrap();
+    assert_eq!(refreshed.status(), 401, "refresh token revoked by logout");
+    let me = extension
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(access["access_token"].as_str().unwrap())
+        .send()
+        .unwrap();
+    assert_eq!(me.status(), 401, "access token revoked by logout");
 }
 
 #[test]

@@ -9,6 +9,8 @@ mod edge;
 mod health;
 mod login;
 mod mapping_abuse;
+mod login_limits;
+mod login_logs;
 mod pages;
 mod saml;
 mod saml_guards;

@@ -10,7 +10,7 @@ fn status(status: UserStatus) -> UserFilter {
     }
 }
 
-fn new_user(email: &str, role: Role, status: UserStatus) -> NewUser {
+pub(crate) fn new_user(email: &str, role: Role, status: UserStatus) -> NewUser {
     NewUser {
         email: Email::parse(email).unwrap(),
         given_name: Some("Ada".into()),
