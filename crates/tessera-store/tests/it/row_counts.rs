@@ -17,13 +17,13 @@ fn saml_request_rows_counts_the_authn_requests_one_org_still_holds() {
         let (acme, other) = (create("acme"), create("other"));
         let soon = t0() + Duration::minutes(5);
         store
-            .save_saml_request(acme, "id-1", None, t0(), soon)
+            .save_saml_request(acme, "id-1", "browser", None, t0(), soon, 100)
             .unwrap();
         store
-            .save_saml_request(acme, "id-2", Some("/app"), t0(), soon)
+            .save_saml_request(acme, "id-2", "browser", Some("/app"), t0(), soon, 100)
             .unwrap();
         store
-            .save_saml_request(other, "id-3", None, t0(), soon)
+            .save_saml_request(other, "id-3", "browser", None, t0(), soon, 100)
             .unwrap();
         assert_eq!(
             store.saml_request_rows(acme).unwrap(),
@@ -37,7 +37,9 @@ fn saml_request_rows_counts_the_authn_requests_one_org_still_holds() {
             "{:?}",
             db.backend
         );
-        store.take_saml_request(acme, "id-1", t0()).unwrap();
+        store
+            .take_saml_request(acme, "id-1", Some("browser"), t0())
+            .unwrap();
         assert_eq!(
             store.saml_request_rows(acme).unwrap(),
             1,
