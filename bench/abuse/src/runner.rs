@@ -16,6 +16,14 @@ use tessera_store::{AuditFilter, Store, UserFilter};
 
 /// Audit rows one scenario may add to org A (refusals are rate-limited per org).
 pub const AUDIT_GROWTH_BOUND: usize = 100;
+
+/// The server's settings under attack: the defaults, except a per-org SCIM rate of
+/// 50/s (the floor the issue names), so that the flood of a slow debug build on a busy
+/// machine still crosses it, while the watcher's 20 requests/s for org B stay below.
+const SERVER_SETTINGS: [(&str, &str); 2] = [
+    ("TESSERA_SCIM_RATE_LIMIT_PER_SECOND", "50"),
+    ("TESSERA_SCIM_RATE_LIMIT_BURST", "50"),
+];
 /// AuthnRequest rows one scenario may add to org A.
 pub const SAML_REQUEST_GROWTH_BOUND: u64 = 1_000;
 /// Failures printed per scenario.
@@ -145,6 +153,7 @@ impl Harness {
                 &self.binary,
                 &self.database_url,
                 Stdio::from(log),
+                &SERVER_SETTINGS,
             )?);
         }
         self.server

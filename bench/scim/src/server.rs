@@ -28,15 +28,27 @@ fn server_binary() -> anyhow::Result<PathBuf> {
 }
 
 impl ServerProcess {
-    /// Starts the server built next to this binary on `database_url` and waits until
-    /// `/healthz` answers.
+    /// Starts the server built next to this binary on `database_url`, with no per-org
+    /// SCIM rate limit (the load harness measures the server, not the limit), and waits
+    /// until `/healthz` answers.
     pub fn start(database_url: &str) -> anyhow::Result<Self> {
-        Self::start_binary(&server_binary()?, database_url, Stdio::inherit())
+        let no_rate_limit = [("TESSERA_SCIM_RATE_LIMIT_PER_SECOND", "0")];
+        Self::start_binary(
+            &server_binary()?,
+            database_url,
+            Stdio::inherit(),
+            &no_rate_limit,
+        )
     }
 
-    /// Starts `binary` on `database_url`, its log (stderr) going to `log`, and waits
-    /// until `/healthz` answers.
-    pub fn start_binary(binary: &Path, database_url: &str, log: Stdio) -> anyhow::Result<Self> {
+    /// Starts `binary` on `database_url` with the extra `env` settings, its log (stderr)
+    /// going to `log`, and waits until `/healthz` answers.
+    pub fn start_binary(
+        binary: &Path,
+        database_url: &str,
+        log: Stdio,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
         let child = Command::new(binary)
@@ -44,9 +56,8 @@ impl ServerProcess {
             .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
             .env("TESSERA_PUBLIC_URL", &base_url)
             .env("TESSERA_DEMO_ORG", "false")
-            // The harness measures the server, not the per-org rate limit.
-            .env("TESSERA_SCIM_RATE_LIMIT_PER_SECOND", "0")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -97,7 +97,7 @@ fn write_instructions(workbook: &mut Workbook, workspace: &WorkspaceName) -> Res
         String::new(),
         "1. On the Users sheet, column C holds the email each user has in your identity provider (IdP).".to_owned(),
         "   It starts as a copy of column B. Change it where the IdP email differs; clear it for users who are not in the IdP.".to_owned(),
-        "2. Do not change columns A and B, write nothing outside columns A to C, and do not add, remove or reorder rows: the upload is checked against this download.".to_owned(),
+        "2. Do not change columns A and B, and do not add, remove or reorder rows: the upload is checked against this download.".to_owned(),
         "3. No two rows may have the same email in column C (upper and lower case count as the same).".to_owned(),
         format!("4. Save as .xlsx and keep the file name {name}, then upload it in the Connect walkthrough."),
         String::new(),

@@ -65,12 +65,10 @@ pub fn import(
     };
     check_header(&sheet, &mut problems);
     let links = check_rows(&sheet, snapshot, &mut problems);
-    let omitted = sheet.outside_omitted;
-    problems.extend(sheet.outside);
-    if problems.is_empty() && omitted == 0 {
+    if problems.is_empty() {
         Ok(links)
     } else {
-        Err(Rejection::from_problems(problems).omitting(omitted))
+        Err(Rejection::from_problems(problems))
     }
 }
 

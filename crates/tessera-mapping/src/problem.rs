@@ -90,10 +90,4 @@ impl Rejection {
         problems.truncate(Self::MAX_LISTED);
         Self { problems, omitted }
     }
-
-    /// The same rejection, counting `more` problems that were found but not listed.
-    pub(crate) fn omitting(mut self, more: usize) -> Self {
-        self.omitted += more;
-        self
-    }
 }

@@ -3,18 +3,14 @@
 //! dimension nor the cells actually present size an allocation.
 
 use crate::limits::{CELLS_PER_ROW, EXTRA_ROWS, MAX_CELL_CHARS};
-use crate::{Column, Problem, Rejection, USERS_SHEET};
+use crate::{Column, Problem, USERS_SHEET};
 use calamine::{Data, DataRef, Xlsx};
 use std::io::{Read, Seek};
 
-/// The text of columns A to C, by spreadsheet row, and the problems found on the way.
+/// The text of columns A to C, by spreadsheet row.
 pub(crate) struct UsersSheet {
     /// `rows[0]` is spreadsheet row 1; ends at the last row with a value in A to C.
     rows: Vec<[String; 3]>,
-    /// Values found outside columns A to C (at most [`Rejection::MAX_LISTED`]).
-    pub(crate) outside: Vec<Problem>,
-    /// Further such values, counted but not listed.
-    pub(crate) outside_omitted: usize,
 }
 
 impl UsersSheet {
@@ -34,11 +30,7 @@ impl UsersSheet {
         let mut cells = workbook
             .worksheet_cells_reader(USERS_SHEET)
             .map_err(|_| no_users_sheet())?;
-        let mut sheet = Self {
-            rows: Vec::new(),
-            outside: Vec::new(),
-            outside_omitted: 0,
-        };
+        let mut sheet = Self { rows: Vec::new() };
         let mut visited: u64 = 0;
         while let Some(cell) = cells.next_cell().map_err(|_| unreadable_sheet())? {
             visited += 1;
@@ -72,7 +64,8 @@ impl UsersSheet {
                 ));
             }
             if col >= 3 {
-                sheet.value_outside(row, col);
+                // An admin's notes beside the sheet are not part of it (M2 checks A to C);
+                // the cell budget above bounds how many there may be.
                 continue;
             }
             let index = row_index as usize;
@@ -95,18 +88,6 @@ impl UsersSheet {
     /// The last row holding anything in A to C, 1-based (0 for an empty sheet).
     pub(crate) fn last_row(&self) -> u32 {
         self.rows.len() as u32
-    }
-
-    fn value_outside(&mut self, row: u32, col: u32) {
-        if self.outside.len() < Rejection::MAX_LISTED {
-            self.outside.push(at(
-                row,
-                col,
-                "a value outside the mapping sheet's columns A–C; remove it",
-            ));
-        } else {
-            self.outside_omitted += 1;
-        }
     }
 }
 

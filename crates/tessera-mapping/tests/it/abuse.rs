@@ -64,14 +64,12 @@ fn m2_a_whole_sheet_dimension_alone_does_not_refuse_a_valid_sheet() {
 
 // covers M2
 #[test]
-fn m2_a_value_far_right_of_column_c_is_refused_by_row_and_column() {
-    assert_eq!(
-        problems_with_rows(
-            "A1:XFD3",
-            r#"<row r="3"><c r="XFD3" t="inlineStr"><is><t>note</t></is></c></row>"#
-        ),
-        ["row 3: column XFD: a value outside the mapping sheet's columns A–C; remove it"]
-    );
+fn m2_notes_beside_column_c_are_ignored_even_far_right() {
+    let snap = two_users();
+    let notes = r#"<row r="3"><c r="D3" t="inlineStr"><is><t>left in May</t></is></c><c r="XFD3" t="inlineStr"><is><t>note</t></is></c></row>"#;
+    let bytes = with_users_rows(&export(&snap).unwrap(), "A1:XFD3", notes);
+    let links = import(NAME, &bytes, &snap, &snap.rows).unwrap();
+    assert_eq!(links.len(), 2);
 }
 
 // covers M2
@@ -96,30 +94,33 @@ fn m2_many_rows_below_the_download_are_refused_at_the_first_row_past_the_bound()
 
 // covers M2
 #[test]
-fn m2_many_columns_with_data_are_listed_up_to_the_listing_cap_and_counted() {
+fn m2_many_note_cells_pass_within_the_cell_budget_and_are_refused_past_it() {
     let snap = two_users();
-    let cells: String = (4..=600)
-        .map(|c| {
-            format!(
-                r#"<c r="{}3" t="inlineStr"><is><t>x</t></is></c>"#,
-                letters(c)
-            )
-        })
-        .collect();
-    let rejection = rejection(
-        &snap,
-        &with_users_rows(
-            &export(&snap).unwrap(),
-            "A1:WB3",
-            &format!(r#"<row r="3">{cells}</row>"#),
-        ),
-    );
-    assert_eq!(rejection.problems.len(), Rejection::MAX_LISTED);
-    assert_eq!(rejection.omitted, 597 - Rejection::MAX_LISTED);
+    // `rows` rows of notes from row 2, each with `columns` cells right of C.
+    let with_notes = |rows: u32, columns: u32| {
+        let xml: String = (2..2 + rows)
+            .map(|r| {
+                let cells: String = (4..4 + columns)
+                    .map(|c| {
+                        format!(
+                            r#"<c r="{}{r}" t="inlineStr"><is><t>x</t></is></c>"#,
+                            letters(c)
+                        )
+                    })
+                    .collect();
+                format!(r#"<row r="{r}">{cells}</row>"#)
+            })
+            .collect();
+        with_users_rows(&export(&snap).unwrap(), "A1:ALN21", &xml)
+    };
     assert_eq!(
-        rejection.problems[0].to_string(),
-        "row 3: column D: a value outside the mapping sheet's columns A–C; remove it"
+        import(NAME, &with_notes(2, 600), &snap, &snap.rows)
+            .unwrap()
+            .len(),
+        2
     );
+    let refused = problems(&snap, &with_notes(20, 1000));
+    assert!(refused[0].contains("sheet holds more than"), "{refused:?}");
 }
 
 // covers M2
