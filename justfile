@@ -27,6 +27,7 @@ test: setup
     log="$CARGO_TARGET_DIR/test-output.txt"
     cargo test --workspace --all-targets 2>&1 | tee "$log"
     scripts/conformance.sh  # the PyPI SCIM conformance tools (fixtures/scim/README.md)
+    "$CARGO_TARGET_DIR/debug/tessera-abuse" --quick  # the abuse suite against the debug server (docs/security.md)
     # One closing line for the whole run (the crates have no doc tests).
     awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
 
@@ -48,7 +49,7 @@ bench: setup
 
 # Throw issue #9's attacks at a release server, one line per scenario (docs/security.md); e.g. `just abuse --quick`
 abuse *FLAGS: setup
-    cargo build --release --package tessera-server --package tessera-abuse
+    cargo build --release --package tessera-server --package tessera-admin --package tessera-abuse
     "$CARGO_TARGET_DIR/release/tessera-abuse" {{FLAGS}}
 
 # The operator CLI, e.g. `just admin org list`

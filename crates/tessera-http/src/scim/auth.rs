@@ -69,10 +69,12 @@ impl FromRequest for ScimOrg {
                 return Err(ScimFailure::SsoDisabled);
             }
             let org_id = org.id;
-            state.scim.rate_limit.check(org_id).map_err(|wait| {
-                tracing::warn!(workspace = %workspace, "SCIM rate limit reached; answering 429");
+            state.scim.rate_limit.check(org_id).map_err(|over| {
+                if over.log {
+                    tracing::warn!(workspace = %workspace, "SCIM rate limit reached; answering 429 (logged once a minute)");
+                }
                 ScimFailure::RateLimited {
-                    retry_after_secs: retry_after_secs(wait),
+                    retry_after_secs: retry_after_secs(over.wait),
                 }
             })?;
             Ok(ScimOrg {

@@ -9,10 +9,20 @@ use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::OrgId;
 
-/// A GCRA limiter keyed by org (`governor`), or none when disabled.
+/// A GCRA limiter keyed by org (`governor`), or none when disabled, and a second one
+/// that lets the warning about an org over its rate reach the log once a minute.
 #[derive(Clone)]
 pub(crate) struct ScimRateLimit {
     limiter: Option<Arc<DefaultKeyedRateLimiter<OrgId>>>,
+    warnings: Arc<DefaultKeyedRateLimiter<OrgId>>,
+}
+
+/// An org over its rate: how long it should wait, and whether to log it (the first
+/// refusal of a minute is logged, the rest only answered).
+#[derive(Debug)]
+pub(crate) struct OverRate {
+    pub wait: Duration,
+    pub log: bool,
 }
 
 impl ScimRateLimit {
@@ -26,17 +36,21 @@ impl ScimRateLimit {
                 Quota::per_second(rate).allow_burst(burst),
             ))
         });
-        Self { limiter }
+        let warnings = Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(
+            NonZeroU32::MIN,
+        )));
+        Self { limiter, warnings }
     }
 
     /// `Ok` when `org` may make one more request now, else how long it should wait.
-    pub(crate) fn check(&self, org: OrgId) -> Result<(), Duration> {
+    pub(crate) fn check(&self, org: OrgId) -> Result<(), OverRate> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        limiter
-            .check_key(&org)
-            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+        limiter.check_key(&org).map_err(|not_until| OverRate {
+            wait: not_until.wait_time_from(DefaultClock::default().now()),
+            log: self.warnings.check_key(&org).is_ok(),
+        })
     }
 }
 
@@ -54,8 +68,13 @@ mod tests {
         let limit = ScimRateLimit::new(1, 2);
         let (flooding, quiet) = (OrgId::random(), OrgId::random());
         assert!(limit.check(flooding).is_ok() && limit.check(flooding).is_ok());
-        let wait = limit.check(flooding).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1));
+        let over = limit.check(flooding).unwrap_err();
+        assert!(over.wait > Duration::ZERO && over.wait <= Duration::from_secs(1));
+        assert!(over.log, "the first refusal of a minute is logged");
+        assert!(
+            !limit.check(flooding).unwrap_err().log,
+            "the next ones are not"
+        );
         assert!(limit.check(quiet).is_ok(), "another org is not affected");
         let off = ScimRateLimit::new(0, 0);
         assert!((0..1000).all(|_| off.check(flooding).is_ok()));
