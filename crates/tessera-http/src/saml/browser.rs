@@ -4,9 +4,12 @@
 //!
 //! The IdP's POST to the ACS is a cross-site request, so the cookie must be
 //! `SameSite=None`, which browsers accept only with `Secure`: so it is, when the public
-//! URL is https. Over plain http it is `SameSite=Lax` (a browser drops `None` without
-//! `Secure`): SP-initiated login then works only with an IdP on the same site (e.g. a
-//! loopback IdP in development); IdP-initiated login needs no cookie and still works.
+//! URL is https. Over plain http (a browser drops `None` without `Secure`) it carries
+//! no `SameSite` attribute, so each browser applies its default: Firefox and Safari
+//! send it with the cross-site POST, Chrome treats it as `Lax` but still sends a cookie
+//! without the attribute on a top-level cross-site POST within two minutes of setting
+//! it ("Lax+POST"). Past that, SP-initiated login over http works only with an IdP on
+//! the same site; IdP-initiated login needs no cookie and still works.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::time::Duration as CookieDuration;
@@ -30,11 +33,14 @@ pub(crate) fn presented(request: &HttpRequest) -> Option<String> {
 
 /// The cookie carrying `value`, for `lifetime_secs`, sent only to `/saml/`.
 pub(crate) fn request_cookie(value: String, https: bool, lifetime_secs: i64) -> Cookie<'static> {
-    Cookie::build(REQUEST_COOKIE, value)
+    let cookie = Cookie::build(REQUEST_COOKIE, value)
         .path("/saml/")
         .http_only(true)
         .secure(https)
-        .same_site(if https { SameSite::None } else { SameSite::Lax })
-        .max_age(CookieDuration::seconds(lifetime_secs))
-        .finish()
+        .max_age(CookieDuration::seconds(lifetime_secs));
+    if https {
+        cookie.same_site(SameSite::None).finish()
+    } else {
+        cookie.finish()
+    }
 }
