@@ -6,12 +6,12 @@
 use super::html::respond;
 use super::page::safe_next;
 use super::password::password_step;
-use super::throttle::{Attempt, retry_after_secs};
+use super::throttle::{Attempt, LoginThrottle, retry_after_secs};
 use crate::session::{Csrf, WEB_SESSION_TTL, check_csrf, session_cookie};
 use crate::{ApiError, AppState};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use std::sync::OnceLock;
 use tessera_core::{
@@ -58,31 +58,23 @@ pub(crate) async fn submit(
     );
     let (store, throttle, now) = (state.store.clone(), state.login.clone(), state.clock.now());
     let password = form.password.clone();
-    let turn = throttle.hashing_turn().await?;
-    let outcome = crate::blocking::blocking(move || -> Result<Outcome, ApiError> {
-        let _turn = turn;
-        if let Some(wait) = throttle.retry_after(&store, &attempt, now)? {
-            return Ok(Outcome::Throttled(wait));
+    // The limits are checked before waiting for a hashing turn, so requests over them
+    // are answered at once and never queue behind (or hold up) argon2 work.
+    let (checking, checker) = (store.clone(), throttle.clone());
+    let checked = attempt.clone();
+    let wait =
+        crate::blocking::blocking(move || checker.retry_after(&checking, &checked, now)).await?;
+    let outcome = match wait {
+        Some(wait) => Outcome::Throttled(wait),
+        None => {
+            let turn = throttle.hashing_turn().await?;
+            crate::blocking::blocking(move || {
+                let _turn = turn;
+                verify(&store, &throttle, &attempt, account, &password, now)
+            })
+            .await?
         }
-        let Some((ws, email)) = account else {
-            throttle.failed(&store, &attempt, now)?;
-            return Ok(Outcome::Refused);
-        };
-        let candidate = password_account(&store, &ws, &email)?;
-        let matches = match &candidate {
-            Some((_, _, hash)) => verify_password(&password, hash),
-            None => verify_password(&password, dummy_hash()),
-        };
-        let Some((org, user, _)) = candidate.filter(|_| matches) else {
-            throttle.failed(&store, &attempt, now)?;
-            return Ok(Outcome::Refused);
-        };
-        throttle.succeeded(&store, &attempt)?;
-        let token = store.create_session(org, user, SessionKind::Web, WEB_SESSION_TTL, now)?;
-        store.record_login(org, user, now)?;
-        Ok(Outcome::SignedIn(token))
-    })
-    .await?;
+    };
     let again = |status: StatusCode, message: &str| {
         let markup = password_step(
             &csrf,
@@ -144,6 +136,34 @@ fn password_account(
     Ok(store
         .password_hash(org.id, user.id)?
         .map(|hash| (org.id, user.id, hash)))
+}
+
+/// Checks `password` for `account` (one argon2 verify whatever the case, against a dummy
+/// hash when there is no account or it has no password), counting a failure.
+fn verify(
+    store: &Store,
+    throttle: &LoginThrottle,
+    attempt: &Attempt,
+    account: Option<(WorkspaceName, Email)>,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome, ApiError> {
+    let candidate = match &account {
+        Some((ws, email)) => password_account(store, ws, email)?,
+        None => None,
+    };
+    let matches = match &candidate {
+        Some((_, _, hash)) => verify_password(password, hash),
+        None => verify_password(password, dummy_hash()),
+    };
+    let Some((org, user, _)) = candidate.filter(|_| matches) else {
+        throttle.failed(store, attempt, now)?;
+        return Ok(Outcome::Refused);
+    };
+    throttle.succeeded(store, attempt)?;
+    let token = store.create_session(org, user, SessionKind::Web, WEB_SESSION_TTL, now)?;
+    store.record_login(org, user, now)?;
+    Ok(Outcome::SignedIn(token))
 }
 
 /// A hash of no one's password, verified when there is no real hash to check, so that

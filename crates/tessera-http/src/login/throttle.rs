@@ -25,6 +25,7 @@ pub(crate) struct LoginThrottle {
 }
 
 /// What a sign-in attempt is counted against.
+#[derive(Clone)]
 pub(crate) struct Attempt {
     account: Option<String>,
     client: String,

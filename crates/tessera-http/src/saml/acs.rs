@@ -65,7 +65,7 @@ pub(crate) async fn consume(
     let inner = state.clone();
     let form = form.into_inner();
     let posted_relay = form.relay_state.clone();
-    let browser = browser::presented(&request);
+    let browser = browser::presented(&request, state.saml.https);
     let outcome =
         web::block(move || sign_in(&inner, &ws, &form.saml_response, browser.as_deref(), now))
             .await
@@ -227,7 +227,7 @@ fn record_refusal(
             details,
             now,
         )
-        .map_err(|e| Refusal::Internal(e.to_string()))
+        .map_err(|e| Refusal::Storage(e.to_string()))
 }
 
 fn saml_actor() -> Actor {

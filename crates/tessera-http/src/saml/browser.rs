@@ -15,26 +15,40 @@ use actix_web::HttpRequest;
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Cookie, SameSite};
 
-/// The cookie's name.
-pub(crate) const REQUEST_COOKIE: &str = "tessera_saml_req";
+/// The cookie's name over plain http.
+const REQUEST_COOKIE: &str = "tessera_saml_req";
+
+/// The cookie's name over https: `__Host-` makes browsers refuse it from any other host
+/// (a sibling subdomain cannot plant a known value, which would undo the binding) and
+/// requires `Secure` and `Path=/`.
+const HOST_REQUEST_COOKIE: &str = "__Host-tessera_saml_req";
+
+fn cookie_name(https: bool) -> &'static str {
+    if https {
+        HOST_REQUEST_COOKIE
+    } else {
+        REQUEST_COOKIE
+    }
+}
 
 /// The browser's binding value: the one it presents, or a fresh one.
-pub(crate) fn binding_value(request: &HttpRequest) -> String {
-    presented(request).unwrap_or_else(|| tessera_core::generate_token("tsr_saml"))
+pub(crate) fn binding_value(request: &HttpRequest, https: bool) -> String {
+    presented(request, https).unwrap_or_else(|| tessera_core::generate_token("tsr_saml"))
 }
 
 /// The binding value the browser presented, if any.
-pub(crate) fn presented(request: &HttpRequest) -> Option<String> {
+pub(crate) fn presented(request: &HttpRequest, https: bool) -> Option<String> {
     request
-        .cookie(REQUEST_COOKIE)
+        .cookie(cookie_name(https))
         .map(|c| c.value().to_owned())
         .filter(|v| v.starts_with("tsr_saml_") && v.len() < 128)
 }
 
-/// The cookie carrying `value`, for `lifetime_secs`, sent only to `/saml/`.
+/// The cookie carrying `value`, for `lifetime_secs`: over https `__Host-…`, `Secure`,
+/// `SameSite=None`, `Path=/`; over http sent only to `/saml/`, without `SameSite`.
 pub(crate) fn request_cookie(value: String, https: bool, lifetime_secs: i64) -> Cookie<'static> {
-    let cookie = Cookie::build(REQUEST_COOKIE, value)
-        .path("/saml/")
+    let cookie = Cookie::build(cookie_name(https), value)
+        .path(if https { "/" } else { "/saml/" })
         .http_only(true)
         .secure(https)
         .max_age(CookieDuration::seconds(lifetime_secs));

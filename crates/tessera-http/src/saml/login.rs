@@ -44,7 +44,7 @@ pub(crate) async fn start(
         .map(str::to_owned);
     let now = state.clock.now();
     let inner = state.clone();
-    let binding = browser::binding_value(&request);
+    let binding = browser::binding_value(&request, state.saml.https);
     let bound = binding.clone();
     let url =
         crate::blocking::blocking(move || -> Result<Result<String, Unavailable>, ApiError> {

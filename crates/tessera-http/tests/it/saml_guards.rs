@@ -116,9 +116,18 @@ fn over_https_the_request_cookie_is_secure_and_same_site_none_for_the_idps_cross
     });
     let redirect = sso.login_redirect("/app");
     let set_cookie = redirect.headers()["set-cookie"].to_str().unwrap();
-    for attribute in ["HttpOnly", "Secure", "SameSite=None", "Path=/saml/"] {
+    // `__Host-`: no other host (a sibling subdomain) can plant a known value.
+    assert!(
+        set_cookie.starts_with("__Host-tessera_saml_req="),
+        "{set_cookie}"
+    );
+    for attribute in ["HttpOnly", "Secure", "SameSite=None", "Path=/"] {
         assert!(set_cookie.contains(attribute), "{set_cookie}");
     }
+    assert!(
+        !set_cookie.contains("Path=/saml"),
+        "__Host- needs Path=/: {set_cookie}"
+    );
     // The whole flow, the cookie sent back as a browser sends a SameSite=None cookie.
     let id = sso.start_login("/deals/1");
     let accepted = sso.post(&sso.sign("boss@acme.example", Some(&id), &[]), None);
