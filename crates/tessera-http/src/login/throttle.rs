@@ -62,7 +62,7 @@ impl LoginThrottle {
             .get_all("x-forwarded-for")
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
-            .map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .map(|hop| forwarded_ip(hop.trim()))
             .collect::<Vec<_>>();
         let mut client = peer;
         for hop in forwarded.into_iter().rev() {
@@ -171,5 +171,32 @@ pub(crate) fn retry_after_secs(wait: Duration) -> i64 {
         secs + 1
     } else {
         secs.max(1)
+    }
+}
+
+/// An `X-Forwarded-For` entry's address; some proxies append the port
+/// (`203.0.113.7:51234`, `[2001:db8::1]:443`).
+fn forwarded_ip(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_ip;
+
+    #[test]
+    fn forwarded_entries_with_a_port_name_their_address() {
+        assert_eq!(forwarded_ip("203.0.113.7"), "203.0.113.7".parse().ok());
+        assert_eq!(
+            forwarded_ip("203.0.113.7:51234"),
+            "203.0.113.7".parse().ok()
+        );
+        assert_eq!(
+            forwarded_ip("[2001:db8::1]:443"),
+            "2001:db8::1".parse().ok()
+        );
+        assert_eq!(forwarded_ip("unknown"), None);
     }
 }
