@@ -195,7 +195,7 @@ pub enum Command {
 
 /// Decides `command` over the org state `view` at time `now`, taking new ids from `ids`.
 /// Returns what to write, or the refusal naming the rule; never writes anything.
-pub fn decide<V: OrgView>(
+pub fn decide<V: OrgView + ?Sized>(
     view: &V,
     command: &Command,
     now: DateTime<Utc>,

@@ -41,14 +41,14 @@ impl Who {
 }
 
 /// The decision under construction, over a port.
-pub(crate) struct Ctx<'a, V: OrgView> {
+pub(crate) struct Ctx<'a, V: OrgView + ?Sized> {
     view: &'a V,
     pub now: DateTime<Utc>,
     ids: &'a mut dyn IdSource,
     decision: Decision,
 }
 
-impl<'a, V: OrgView> Ctx<'a, V> {
+impl<'a, V: OrgView + ?Sized> Ctx<'a, V> {
     pub fn new(view: &'a V, now: DateTime<Utc>, ids: &'a mut dyn IdSource) -> Self {
         Self {
             view,

@@ -16,7 +16,7 @@ use tessera_core::{TeamId, UserId};
 /// Adds a user to a local team (or All Users, where they already are). IdP-managed
 /// teams refuse (T5), Account Admins follows the role (T1). Adding a deactivated user
 /// who is not SCIM-managed reactivates them (U4).
-pub(crate) fn add_member<V: OrgView>(
+pub(crate) fn add_member<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     team_id: TeamId,
@@ -55,7 +55,7 @@ pub(crate) fn add_member<V: OrgView>(
 
 /// Removes a user from a local team. IdP-managed teams refuse (T5); built-in teams
 /// follow the accounts (T1).
-pub(crate) fn remove_member<V: OrgView>(
+pub(crate) fn remove_member<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     team_id: TeamId,
@@ -84,7 +84,7 @@ pub(crate) fn remove_member<V: OrgView>(
 
 /// T6: a local team, never sent to the IdP. Its name is unique among all teams and
 /// never a built-in one (T1).
-pub(crate) fn create<V: OrgView>(
+pub(crate) fn create<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     name: &str,
@@ -117,7 +117,7 @@ pub(crate) fn create<V: OrgView>(
 
 /// Renames a local team (T6). Built-in teams (T1) and IdP-managed ones (T4) refuse.
 /// A duplicate (T2) renamed away from its twin stops being one.
-pub(crate) fn rename<V: OrgView>(
+pub(crate) fn rename<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     team_id: TeamId,
@@ -156,7 +156,7 @@ pub(crate) fn rename<V: OrgView>(
 
 /// Edits a team's description and access settings; allowed for every team, IdP-managed
 /// ones included (T4).
-pub(crate) fn edit<V: OrgView>(
+pub(crate) fn edit<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     team_id: TeamId,
@@ -191,7 +191,7 @@ pub(crate) fn edit<V: OrgView>(
 
 /// Deletes a local team, detached ones included (T6, T7). Built-in teams (T1) and
 /// IdP-managed ones (T4) refuse.
-pub(crate) fn delete<V: OrgView>(
+pub(crate) fn delete<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     team_id: TeamId,
@@ -205,7 +205,7 @@ pub(crate) fn delete<V: OrgView>(
 }
 
 /// The team, if it is local; built-in (T1) and IdP-managed (T4) teams refuse `action`.
-fn local_team<V: OrgView>(
+fn local_team<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     team_id: TeamId,
     action: &'static str,
@@ -225,7 +225,10 @@ fn local_team<V: OrgView>(
 }
 
 /// T2: when a duplicate local team leaves its name, its IdP twin stops being one.
-fn unflag_twin<V: OrgView>(ctx: &mut Ctx<'_, V>, team: &TeamRecord) -> PolicyResult<(), V::Error> {
+fn unflag_twin<V: OrgView + ?Sized>(
+    ctx: &mut Ctx<'_, V>,
+    team: &TeamRecord,
+) -> PolicyResult<(), V::Error> {
     if let Some(idp_twin) = twin(ctx, team)?
         && let Some(unflagged) = flagged(ctx, &idp_twin, false)
     {

@@ -24,7 +24,7 @@ pub(crate) struct Invite<'a> {
 
 /// U7: an account admin invites someone by email; the account is not connected to the
 /// IdP. Salesforce invitations stop once an IdP is connected (C5).
-pub(crate) fn invite<V: OrgView>(
+pub(crate) fn invite<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     invite: Invite<'_>,
@@ -87,7 +87,7 @@ pub(crate) fn invite<V: OrgView>(
 
 /// U6: roles are owned by the app; an account admin changes them (not their own), and
 /// Account Admins follows the role (T1).
-pub(crate) fn set_role<V: OrgView>(
+pub(crate) fn set_role<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     user_id: UserId,
@@ -131,7 +131,7 @@ pub(crate) fn set_role<V: OrgView>(
 }
 
 /// U3: account admins deactivate JIT (and invited) users; U5: never SCIM-managed ones.
-pub(crate) fn deactivate<V: OrgView>(
+pub(crate) fn deactivate<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     user_id: UserId,
@@ -151,7 +151,7 @@ pub(crate) fn deactivate<V: OrgView>(
 }
 
 /// U5: a SCIM-managed user cannot be deleted in the app; others can.
-pub(crate) fn delete<V: OrgView>(
+pub(crate) fn delete<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     user_id: UserId,
@@ -165,7 +165,7 @@ pub(crate) fn delete<V: OrgView>(
 
 /// The user, if the app may deactivate or delete it: not SCIM-managed (U5) and not the
 /// acting admin.
-fn managed_in_app<V: OrgView>(
+fn managed_in_app<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     by: Actor,
     user_id: UserId,

@@ -12,7 +12,7 @@ use tessera_core::{ConnectionMode, OrgKind};
 /// The last step of the walkthrough: the org is connected in `mode`. Nobody is logged
 /// out (C4: the decision revokes no session); the Salesforce sync stops importing
 /// profiles and Salesforce invitations stop (C5). Only a production org, once (W2).
-pub(crate) fn complete<V: OrgView>(
+pub(crate) fn complete<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     mode: ConnectionMode,

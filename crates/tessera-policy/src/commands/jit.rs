@@ -18,7 +18,7 @@ use tessera_core::{ConnectionMode, LoginMethod, Role, Source, UserStatus};
 /// method (L3); its first login makes it active (U1). A deactivated account is refused
 /// (U3, U5). An unknown email gets an active SSO-only viewer in All Users in jit mode
 /// (U3) and is refused in scim mode, where accounts come from SCIM (C1).
-pub(crate) fn login<V: OrgView>(
+pub(crate) fn login<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     login: &SamlLogin,
 ) -> PolicyResult<(), V::Error> {
@@ -73,7 +73,7 @@ pub(crate) fn login<V: OrgView>(
     Ok(())
 }
 
-fn create<V: OrgView>(
+fn create<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     login: &SamlLogin,

@@ -25,7 +25,10 @@ pub enum LoginRoute {
 }
 
 /// L3: how `email` may log in. The M3 link is looked up before the current email.
-pub fn login_route<V: OrgView>(view: &V, email: &Email) -> PolicyResult<LoginRoute, V::Error> {
+pub fn login_route<V: OrgView + ?Sized>(
+    view: &V,
+    email: &Email,
+) -> PolicyResult<LoginRoute, V::Error> {
     let org = view.org().map_err(PolicyError::Port)?;
     let user = match view.user_by_idp_email(email).map_err(PolicyError::Port)? {
         Some(user) => Some(user),

@@ -21,7 +21,7 @@ pub(crate) enum IdpMatch {
 }
 
 /// The M3 link wins over an account's current email.
-pub(crate) fn by_idp_email<V: OrgView>(
+pub(crate) fn by_idp_email<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     email: &Email,
 ) -> PolicyResult<IdpMatch, V::Error> {
@@ -44,7 +44,7 @@ pub(crate) fn idp_match(linked: Option<UserRecord>, current: Option<UserRecord>)
 /// The SCIM-managed user a member reference names: by our SCIM id, else by the IdP's
 /// `externalId`, else by `userName` (IdPs that push groups before users name members
 /// by what they know).
-pub(crate) fn member<V: OrgView>(
+pub(crate) fn member<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     member_ref: &str,
 ) -> PolicyResult<Option<UserRecord>, V::Error> {

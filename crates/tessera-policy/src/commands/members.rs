@@ -37,7 +37,7 @@ impl MemberEdits {
 
 /// Emits the membership and pending-membership changes that `edits` make to `team`.
 /// Costs one lookup per named reference; only a replace lists the current members.
-pub(crate) fn apply_edits<V: OrgView>(
+pub(crate) fn apply_edits<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     team: &TeamRecord,
@@ -103,7 +103,7 @@ pub(crate) fn apply_edits<V: OrgView>(
 
 /// S3: applies the pending memberships naming `user` under any of its references, and
 /// clears them. Adds each team at most once.
-pub(crate) fn claim_pending<V: OrgView>(
+pub(crate) fn claim_pending<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     user: &UserRecord,
@@ -125,7 +125,12 @@ pub(crate) fn claim_pending<V: OrgView>(
     Ok(())
 }
 
-fn remove<V: OrgView>(ctx: &mut Ctx<'_, V>, who: &Who, team: &TeamRecord, user: &UserRecord) {
+fn remove<V: OrgView + ?Sized>(
+    ctx: &mut Ctx<'_, V>,
+    who: &Who,
+    team: &TeamRecord,
+    user: &UserRecord,
+) {
     ctx.change(Change::RemoveMembership {
         team: team.id,
         user: user.id,
@@ -133,14 +138,18 @@ fn remove<V: OrgView>(ctx: &mut Ctx<'_, V>, who: &Who, team: &TeamRecord, user: 
     ctx.audit_membership(who, "team.member_removed", team, user);
 }
 
-pub(crate) fn clear_pending<V: OrgView>(ctx: &mut Ctx<'_, V>, team: TeamId, member_ref: &str) {
+pub(crate) fn clear_pending<V: OrgView + ?Sized>(
+    ctx: &mut Ctx<'_, V>,
+    team: TeamId,
+    member_ref: &str,
+) {
     ctx.change(Change::ClearPending {
         team,
         member_ref: member_ref.to_owned(),
     });
 }
 
-fn audit_pending<V: OrgView>(
+fn audit_pending<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     action: &'static str,

@@ -28,7 +28,7 @@ pub struct MergeStep {
 
 /// The merge plan, without deciding anything: what a dry run shows, and exactly what
 /// [`Command::MergeDuplicateTeams`](crate::Command::MergeDuplicateTeams) applies.
-pub fn plan_merge<V: OrgView>(view: &V) -> PolicyResult<Vec<MergeStep>, V::Error> {
+pub fn plan_merge<V: OrgView + ?Sized>(view: &V) -> PolicyResult<Vec<MergeStep>, V::Error> {
     let mut steps = Vec::new();
     let mut duplicates = view.duplicate_teams().map_err(PolicyError::Port)?;
     duplicates.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
@@ -60,7 +60,10 @@ pub fn plan_merge<V: OrgView>(view: &V) -> PolicyResult<Vec<MergeStep>, V::Error
 
 /// Applies the plan: members move into the IdP team (the one time its members change
 /// other than through the IdP), the local team is deleted, the flag cleared.
-pub(crate) fn merge<V: OrgView>(ctx: &mut Ctx<'_, V>, by: Actor) -> PolicyResult<(), V::Error> {
+pub(crate) fn merge<V: OrgView + ?Sized>(
+    ctx: &mut Ctx<'_, V>,
+    by: Actor,
+) -> PolicyResult<(), V::Error> {
     let who = ctx.authorize(by, "merge duplicate teams", "T2")?;
     for step in ctx.plan_merge()? {
         for member in &step.moving {

@@ -17,7 +17,7 @@ const DETACHED_NAME_TRIES: usize = 20;
 /// SCIM POST /Groups: an IdP-managed team. A built-in name is refused (T1); a local
 /// team's name is taken anyway and both teams are flagged duplicates (T2). Members the
 /// IdP has not pushed yet become pending (S3).
-pub(crate) fn create<V: OrgView>(
+pub(crate) fn create<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     group: &ProvisionedGroup,
 ) -> PolicyResult<(), V::Error> {
@@ -60,7 +60,7 @@ pub(crate) fn create<V: OrgView>(
 }
 
 /// SCIM PUT /Groups/{id}: rename (T3) and replace the members (S3).
-pub(crate) fn replace<V: OrgView>(
+pub(crate) fn replace<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
     group: &ProvisionedGroup,
@@ -77,7 +77,7 @@ pub(crate) fn replace<V: OrgView>(
 }
 
 /// SCIM PATCH /Groups/{id}: the operations in order.
-pub(crate) fn patch<V: OrgView>(
+pub(crate) fn patch<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
     ops: &[GroupPatchOp],
@@ -97,7 +97,7 @@ pub(crate) fn patch<V: OrgView>(
     change(ctx, scim_id, name, external_id, &edits)
 }
 
-fn change<V: OrgView>(
+fn change<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
     name: Option<&str>,
@@ -131,7 +131,7 @@ fn change<V: OrgView>(
 }
 
 /// T3: the team takes the group's new name; the T2 duplicate flags follow the names.
-fn rename<V: OrgView>(
+fn rename<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     team: TeamRecord,
@@ -171,7 +171,7 @@ fn rename<V: OrgView>(
 /// SCIM DELETE /Groups/{id}: deleting through the IdP is not supported, so the team is
 /// detached and stays as a local team with its members (T7). Its pending memberships
 /// go. A local twin (T2) keeps the name; the detached team becomes "<name> (IdP)".
-pub(crate) fn delete<V: OrgView>(
+pub(crate) fn delete<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
 ) -> PolicyResult<(), V::Error> {
@@ -203,7 +203,7 @@ pub(crate) fn delete<V: OrgView>(
     Ok(())
 }
 
-fn free_detached_name<V: OrgView>(
+fn free_detached_name<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     team: &TeamRecord,
 ) -> PolicyResult<String, V::Error> {

@@ -17,7 +17,7 @@ use tessera_core::{Email, LoginMethod, Role, Source, UserStatus};
 /// the mapping sheet, else an un-linked account with that email), which keeps its role
 /// and login method (U6, L3); otherwise creates a pending SSO-only viewer in All Users
 /// and queues an invitation (U2).
-pub(crate) fn create<V: OrgView>(
+pub(crate) fn create<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     provisioned: &ProvisionedUser,
 ) -> PolicyResult<(), V::Error> {
@@ -72,7 +72,7 @@ pub(crate) fn create<V: OrgView>(
 }
 
 /// Makes an existing account SCIM-managed. `user` already carries its IdP email link.
-fn attach<V: OrgView>(
+fn attach<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     user: UserRecord,
@@ -110,7 +110,7 @@ fn attach<V: OrgView>(
     claim_pending(ctx, who, &next)
 }
 
-fn insert<V: OrgView>(
+fn insert<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     provisioned: &ProvisionedUser,
@@ -159,7 +159,7 @@ fn insert<V: OrgView>(
 
 /// SCIM PUT /Users/{id}: the IdP's values replace the SCIM attributes; the role never
 /// changes (U6); `active` deactivates or reactivates (U5).
-pub(crate) fn replace<V: OrgView>(
+pub(crate) fn replace<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
     provisioned: &ProvisionedUser,
@@ -169,7 +169,7 @@ pub(crate) fn replace<V: OrgView>(
 }
 
 /// SCIM PATCH /Users/{id}: the patch applied to the current attributes, then as PUT.
-pub(crate) fn patch<V: OrgView>(
+pub(crate) fn patch<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
     patch: &UserPatch,
@@ -204,7 +204,7 @@ pub(crate) fn patch<V: OrgView>(
     update(ctx, user, &provisioned)
 }
 
-fn update<V: OrgView>(
+fn update<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     user: UserRecord,
     provisioned: &ProvisionedUser,
@@ -270,7 +270,7 @@ fn update<V: OrgView>(
 
 /// SCIM DELETE /Users/{id}: deactivates the account and detaches it from the IdP; its
 /// data, memberships and M3 link stay, and SCIM reads answer 404 (U5).
-pub(crate) fn delete<V: OrgView>(
+pub(crate) fn delete<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     scim_id: &str,
 ) -> PolicyResult<(), V::Error> {
@@ -298,7 +298,11 @@ pub(crate) fn delete<V: OrgView>(
 }
 
 /// Applies SCIM `active` (U5); returns (deactivated, reactivated).
-fn set_active<V: OrgView>(ctx: &Ctx<'_, V>, user: &mut UserRecord, active: bool) -> (bool, bool) {
+fn set_active<V: OrgView + ?Sized>(
+    ctx: &Ctx<'_, V>,
+    user: &mut UserRecord,
+    active: bool,
+) -> (bool, bool) {
     if active {
         (false, reactivate(user))
     } else {
@@ -306,7 +310,7 @@ fn set_active<V: OrgView>(ctx: &Ctx<'_, V>, user: &mut UserRecord, active: bool)
     }
 }
 
-fn audit_activity<V: OrgView>(
+fn audit_activity<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     user: &UserRecord,

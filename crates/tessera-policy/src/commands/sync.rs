@@ -15,7 +15,7 @@ use tessera_core::{Email, TeamId, UserId};
 
 /// M3: links each user of a validated mapping sheet to their IdP email, so that a
 /// later SCIM create or SAML login with it attaches to the account.
-pub(crate) fn apply_mapping<V: OrgView>(
+pub(crate) fn apply_mapping<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     links: &[MappingLink],
@@ -27,7 +27,7 @@ pub(crate) fn apply_mapping<V: OrgView>(
 
 /// S3: the manual sync re-applies the mapping links, then every pending membership
 /// whose user has arrived; pending memberships of teams the IdP no longer manages go.
-pub(crate) fn sync<V: OrgView>(
+pub(crate) fn sync<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     by: Actor,
     links: &[MappingLink],
@@ -72,7 +72,7 @@ pub(crate) fn sync<V: OrgView>(
 /// Sets every link that differs, clearing old links before setting new ones so that
 /// links may move between users. Refuses (M3) an IdP email given twice, or held by a
 /// user the sheet does not cover. Returns how many users changed.
-fn link_all<V: OrgView>(
+fn link_all<V: OrgView + ?Sized>(
     ctx: &mut Ctx<'_, V>,
     who: &Who,
     links: &[MappingLink],

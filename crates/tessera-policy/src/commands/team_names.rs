@@ -33,7 +33,7 @@ pub(crate) fn validate<E>(name: &str) -> PolicyResult<String, E> {
 }
 
 /// The team of the other kind (local vs IdP-managed) that shares `team`'s name (T2).
-pub(crate) fn twin<V: OrgView>(
+pub(crate) fn twin<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     team: &TeamRecord,
 ) -> PolicyResult<Option<TeamRecord>, V::Error> {
@@ -46,7 +46,7 @@ pub(crate) fn twin<V: OrgView>(
 }
 
 /// `team` with its duplicate flag set to `duplicate`, as of now; `None` if unchanged.
-pub(crate) fn flagged<V: OrgView>(
+pub(crate) fn flagged<V: OrgView + ?Sized>(
     ctx: &Ctx<'_, V>,
     team: &TeamRecord,
     duplicate: bool,

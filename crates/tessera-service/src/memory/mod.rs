@@ -1,0 +1,174 @@
+//! An in-memory backend: every port of [`crate::storage`] over plain maps, for tests,
+//! examples and prototypes. Each org's state is the policy engine's reference
+//! [`MemoryOrg`]; a write works on a copy that replaces the original only when the
+//! work succeeds, so a failed unit writes nothing. Writes are serial (one lock), so
+//! no write ever loses a race. Nothing is persisted.
+
+mod transaction;
+
+use crate::error::{ServiceError, ServiceResult, StorageError};
+use crate::storage::{OrgSummary, Storage, Transaction};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use tessera_core::{ConnectionMode, OrgId, OrgKind, TokenHash, WorkspaceName};
+use tessera_policy::memory::MemoryOrg;
+use tessera_policy::{IdSource, OrgRecord, RandomIds};
+use transaction::MemoryTransaction;
+
+/// The in-memory storage of any number of orgs.
+#[derive(Debug, Default)]
+pub struct MemoryStorage {
+    orgs: Mutex<BTreeMap<OrgId, OrgData>>,
+}
+
+/// One org: its summary, its rows and its SCIM token hashes.
+#[derive(Debug, Clone)]
+pub(crate) struct OrgData {
+    pub(crate) summary: OrgSummary,
+    pub(crate) rows: MemoryOrg,
+    pub(crate) scim_tokens: Vec<TokenHash>,
+}
+
+/// How a new in-memory org starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrg {
+    /// Its workspace name.
+    pub workspace: WorkspaceName,
+    /// Production or sandbox.
+    pub kind: OrgKind,
+    /// The operator's SSO/SCIM switch (W3).
+    pub sso_enabled: bool,
+    /// The chosen connection mode, if any.
+    pub connection_mode: Option<ConnectionMode>,
+    /// When the IdP connection was completed, if it was.
+    pub connected_at: Option<DateTime<Utc>>,
+}
+
+impl NewOrg {
+    /// A production org with SSO on, in SCIM mode and connected at `now`: ready for
+    /// SCIM provisioning.
+    pub fn connected_for_scim(workspace: WorkspaceName, now: DateTime<Utc>) -> Self {
+        Self {
+            workspace,
+            kind: OrgKind::Production,
+            sso_enabled: true,
+            connection_mode: Some(ConnectionMode::Scim),
+            connected_at: Some(now),
+        }
+    }
+}
+
+impl MemoryStorage {
+    /// No orgs.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Creates an org with its two built-in teams (T1); refused when the workspace
+    /// name is taken.
+    pub fn create_org(&self, new: NewOrg, now: DateTime<Utc>) -> ServiceResult<OrgId> {
+        let mut orgs = self.lock();
+        if orgs
+            .values()
+            .any(|org| org.summary.workspace == new.workspace)
+        {
+            return Err(ServiceError::conflict(format!(
+                "an org named {:?} already exists",
+                new.workspace.as_str()
+            )));
+        }
+        let mut ids = RandomIds;
+        let id = OrgId::from_uuid(ids.next_uuid());
+        let record = OrgRecord {
+            id,
+            kind: new.kind,
+            connection_mode: new.connection_mode,
+            connected_at: new.connected_at,
+            salesforce_profile_import: false,
+            salesforce_invitations: false,
+        };
+        let summary = OrgSummary {
+            id,
+            workspace: new.workspace,
+            sso_enabled: new.sso_enabled,
+        };
+        let rows = MemoryOrg::new(record, now, &mut ids);
+        orgs.insert(
+            id,
+            OrgData {
+                summary,
+                rows,
+                scim_tokens: Vec::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    /// Adds a live SCIM bearer token to the org (only its hash is kept).
+    pub fn add_scim_token(&self, org: OrgId, token: &str) -> ServiceResult<()> {
+        let mut orgs = self.lock();
+        let data = orgs.get_mut(&org).ok_or_else(|| no_org(org))?;
+        data.scim_tokens.push(TokenHash::of(token));
+        Ok(())
+    }
+
+    /// A copy of the org's rows (users, teams, memberships, audit log, invitations),
+    /// for tests and for embedders' inspection.
+    pub fn snapshot(&self, org: OrgId) -> Option<MemoryOrg> {
+        self.lock().get(&org).map(|data| data.rows.clone())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<OrgId, OrgData>> {
+        // Every write replaces an org's state whole, so a panic mid-write leaves the
+        // previous state intact: the poison carries no half-written data.
+        self.orgs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn no_org(org: OrgId) -> ServiceError {
+    ServiceError::not_found(format!("no org has the id {org}"))
+}
+
+impl Storage for MemoryStorage {
+    fn org_by_workspace(
+        &self,
+        workspace: &WorkspaceName,
+    ) -> Result<Option<OrgSummary>, StorageError> {
+        Ok(self
+            .lock()
+            .values()
+            .find(|org| &org.summary.workspace == workspace)
+            .map(|org| org.summary.clone()))
+    }
+
+    fn scim_token_matches(&self, org: OrgId, token: &str) -> Result<bool, StorageError> {
+        Ok(self
+            .lock()
+            .get(&org)
+            .is_some_and(|data| data.scim_tokens.iter().any(|hash| hash.matches(token))))
+    }
+
+    fn read(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()> {
+        let orgs = self.lock();
+        let data = orgs.get(&org).ok_or_else(|| no_org(org))?;
+        work(&MemoryTransaction::read(data))
+    }
+
+    fn write(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()> {
+        let mut orgs = self.lock();
+        let data = orgs.get_mut(&org).ok_or_else(|| no_org(org))?;
+        let tx = MemoryTransaction::write(data.clone());
+        work(&tx)?;
+        *data = tx.into_data()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,319 @@
+//! [`Transaction`] over one org's in-memory rows: a shared borrow for reads, a copy
+//! for writes.
+
+use super::OrgData;
+use crate::error::StorageError;
+use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
+use chrono::{DateTime, Utc};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use tessera_core::{Email, TeamId, UserId, UserName};
+use tessera_policy::memory::MemoryOrg;
+use tessera_policy::{
+    AuditEntry, BuiltInTeam, Change, Decision, OrgRecord, OrgView, PendingMembership, TeamRecord,
+    UserRecord, team_name_key,
+};
+use tessera_scim::filter::IndexedAttribute;
+
+/// One transaction on one org's rows.
+pub(crate) enum MemoryTransaction<'a> {
+    Read(&'a OrgData),
+    Write(RefCell<OrgData>),
+}
+
+impl<'a> MemoryTransaction<'a> {
+    pub(crate) fn read(data: &'a OrgData) -> Self {
+        Self::Read(data)
+    }
+
+    pub(crate) fn write(data: OrgData) -> Self {
+        Self::Write(RefCell::new(data))
+    }
+
+    /// The written state, to replace the stored one.
+    pub(crate) fn into_data(self) -> Result<OrgData, StorageError> {
+        match self {
+            Self::Write(data) => Ok(data.into_inner()),
+            Self::Read(_) => Err(read_only()),
+        }
+    }
+
+    fn with<T>(&self, look: impl FnOnce(&OrgData) -> T) -> T {
+        match self {
+            Self::Read(data) => look(data),
+            Self::Write(data) => look(&data.borrow()),
+        }
+    }
+
+    fn rows<T>(&self, look: impl FnOnce(&MemoryOrg) -> T) -> T {
+        self.with(|data| look(&data.rows))
+    }
+
+    fn change(&self, decision: &Decision) -> Result<(), StorageError> {
+        match self {
+            Self::Read(_) => Err(read_only()),
+            Self::Write(data) => data
+                .borrow_mut()
+                .rows
+                .apply(decision)
+                .map_err(|e| StorageError::Internal(e.to_string())),
+        }
+    }
+
+    fn scim_users_all(&self) -> Vec<UserRecord> {
+        // `users()` iterates in user id order; SCIM lists are in SCIM id order.
+        let mut users: Vec<UserRecord> = self.rows(|rows| {
+            rows.users()
+                .filter(|u| u.scim_id.is_some())
+                .cloned()
+                .collect()
+        });
+        users.sort_by(|a, b| a.scim_id.cmp(&b.scim_id));
+        users
+    }
+
+    fn scim_groups_all(&self) -> Vec<TeamRecord> {
+        let mut teams: Vec<TeamRecord> = self.rows(|rows| {
+            rows.teams()
+                .filter(|t| t.idp_managed && t.scim_id.is_some())
+                .cloned()
+                .collect()
+        });
+        teams.sort_by(|a, b| a.scim_id.cmp(&b.scim_id));
+        teams
+    }
+}
+
+fn read_only() -> StorageError {
+    StorageError::Internal("a write inside a read transaction".into())
+}
+
+fn select<T>(
+    all: Vec<T>,
+    query: &RecordQuery,
+    scim_id: impl Fn(&T) -> &str,
+    key_of: impl Fn(&T, IndexedAttribute) -> Option<String>,
+) -> Vec<T> {
+    let cap = |limit: u64| usize::try_from(limit).unwrap_or(usize::MAX);
+    match query {
+        RecordQuery::Page { offset, limit } => all
+            .into_iter()
+            .skip(cap(*offset))
+            .take(cap(*limit))
+            .collect(),
+        RecordQuery::After {
+            scim_id: after,
+            limit,
+        } => all
+            .into_iter()
+            .filter(|row| scim_id(row) > after.as_str())
+            .take(cap(*limit))
+            .collect(),
+        RecordQuery::Keys { attribute, keys } => all
+            .into_iter()
+            .filter(|row| key_of(row, *attribute).is_some_and(|key| keys.contains(&key)))
+            .collect(),
+    }
+}
+
+fn user_key(user: &UserRecord, attribute: IndexedAttribute) -> Option<String> {
+    match attribute {
+        IndexedAttribute::Id => user.scim_id.clone(),
+        IndexedAttribute::UserName => user
+            .scim_user_name
+            .as_ref()
+            .map(|n| n.normalized().to_owned()),
+        IndexedAttribute::ExternalId => user.external_id.clone(),
+        IndexedAttribute::EmailValue => user.idp_email.as_ref().map(|e| e.normalized().to_owned()),
+        IndexedAttribute::DisplayName | IndexedAttribute::MemberValue => None,
+    }
+}
+
+fn team_key(team: &TeamRecord, attribute: IndexedAttribute) -> Option<String> {
+    match attribute {
+        IndexedAttribute::Id => team.scim_id.clone(),
+        IndexedAttribute::DisplayName => Some(team_name_key(&team.name)),
+        IndexedAttribute::ExternalId => team.external_id.clone(),
+        IndexedAttribute::UserName
+        | IndexedAttribute::EmailValue
+        | IndexedAttribute::MemberValue => None,
+    }
+}
+
+impl Transaction for MemoryTransaction<'_> {
+    fn apply(&self, decision: &Decision, _now: DateTime<Utc>) -> Result<(), StorageError> {
+        self.change(decision)
+    }
+
+    fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError> {
+        self.change(&Decision {
+            audit: entries.to_vec(),
+            ..Decision::default()
+        })
+    }
+
+    fn count_scim_users(&self) -> Result<u64, StorageError> {
+        Ok(self.rows(|rows| rows.users().filter(|u| u.scim_id.is_some()).count()) as u64)
+    }
+
+    fn scim_users(&self, query: &RecordQuery) -> Result<Vec<UserRecord>, StorageError> {
+        Ok(select(
+            self.scim_users_all(),
+            query,
+            |u| u.scim_id.as_deref().unwrap_or_default(),
+            user_key,
+        ))
+    }
+
+    fn count_scim_groups(&self) -> Result<u64, StorageError> {
+        Ok(self.rows(|rows| {
+            rows.teams()
+                .filter(|t| t.idp_managed && t.scim_id.is_some())
+                .count()
+        }) as u64)
+    }
+
+    fn scim_groups(&self, query: &RecordQuery) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(select(
+            self.scim_groups_all(),
+            query,
+            |t| t.scim_id.as_deref().unwrap_or_default(),
+            team_key,
+        ))
+    }
+
+    fn scim_groups_of_users(
+        &self,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, TeamRecord)>, StorageError> {
+        let wanted: BTreeSet<UserId> = users.iter().copied().collect();
+        let groups = self.scim_groups_all();
+        Ok(self.rows(|rows| {
+            let mut pairs = Vec::new();
+            for team in &groups {
+                for membership in rows.memberships().filter(|m| m.team == team.id) {
+                    if wanted.contains(&membership.user) {
+                        pairs.push((membership.user, team.clone()));
+                    }
+                }
+            }
+            pairs
+        }))
+    }
+
+    fn scim_members(&self, teams: &[TeamId]) -> Result<Vec<(TeamId, String)>, StorageError> {
+        let mut teams = teams.to_vec();
+        teams.sort();
+        teams.dedup();
+        Ok(self.rows(|rows| {
+            let mut pairs = Vec::new();
+            for team in teams {
+                let mut members: Vec<String> = rows
+                    .memberships()
+                    .filter(|m| m.team == team)
+                    .filter_map(|m| rows.users().find(|u| u.id == m.user))
+                    .filter_map(|u| u.scim_id.clone())
+                    .collect();
+                members.sort();
+                pairs.extend(members.into_iter().map(|scim_id| (team, scim_id)));
+            }
+            pairs
+        }))
+    }
+
+    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError> {
+        Ok(self.scim_members(&[team])?.len() as u64)
+    }
+
+    fn lock_scim_resource(&self, _: ScimResourceKind, _: &str) -> Result<(), StorageError> {
+        // Writes are serial: the state read is always the one the write replaces.
+        Ok(())
+    }
+
+    fn touch_teams(&self, teams: &[TeamId], now: DateTime<Utc>) -> Result<(), StorageError> {
+        let changes = self.rows(|rows| {
+            rows.teams()
+                .filter(|t| teams.contains(&t.id) && t.scim_id.is_some())
+                .map(|t| {
+                    Change::UpdateTeam(TeamRecord {
+                        updated_at: now,
+                        ..t.clone()
+                    })
+                })
+                .collect()
+        });
+        self.change(&Decision {
+            changes,
+            ..Decision::default()
+        })
+    }
+}
+
+fn infallible<T>(result: Result<T, std::convert::Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
+    }
+}
+
+impl OrgView for MemoryTransaction<'_> {
+    type Error = StorageError;
+
+    fn org(&self) -> Result<OrgRecord, StorageError> {
+        Ok(self.rows(|r| infallible(r.org())))
+    }
+    fn user(&self, id: UserId) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user(id))))
+    }
+    fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user_by_email(email))))
+    }
+    fn user_by_idp_email(&self, email: &Email) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user_by_idp_email(email))))
+    }
+    fn user_by_scim_id(&self, scim_id: &str) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user_by_scim_id(scim_id))))
+    }
+    fn user_by_scim_user_name(
+        &self,
+        user_name: &UserName,
+    ) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user_by_scim_user_name(user_name))))
+    }
+    fn user_by_external_id(&self, external_id: &str) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.user_by_external_id(external_id))))
+    }
+    fn team(&self, id: TeamId) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.team(id))))
+    }
+    fn team_by_scim_id(&self, scim_id: &str) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.team_by_scim_id(scim_id))))
+    }
+    fn teams_by_name(&self, name: &str) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.teams_by_name(name))))
+    }
+    fn built_in_team(&self, team: BuiltInTeam) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.built_in_team(team))))
+    }
+    fn duplicate_teams(&self) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(self.rows(|r| infallible(r.duplicate_teams())))
+    }
+    fn is_member(&self, team: TeamId, user: UserId) -> Result<bool, StorageError> {
+        Ok(self.rows(|r| infallible(r.is_member(team, user))))
+    }
+    fn members(&self, team: TeamId) -> Result<Vec<UserId>, StorageError> {
+        Ok(self.rows(|r| infallible(r.members(team))))
+    }
+    fn pending_of_team(&self, team: TeamId) -> Result<Vec<String>, StorageError> {
+        Ok(self.rows(|r| infallible(r.pending_of_team(team))))
+    }
+    fn pending_for_member_ref(
+        &self,
+        member_ref: &str,
+    ) -> Result<Vec<PendingMembership>, StorageError> {
+        Ok(self.rows(|r| infallible(r.pending_for_member_ref(member_ref))))
+    }
+    fn all_pending(&self) -> Result<Vec<PendingMembership>, StorageError> {
+        Ok(self.rows(|r| infallible(r.all_pending())))
+    }
+}

@@ -1,0 +1,145 @@
+//! The storage port: what a backend implements so that the services run on it.
+//!
+//! A backend implements [`Storage`] (reaching an org, the SCIM token check, and
+//! running work in a read or a write transaction) and gives that work a
+//! [`Transaction`]: the policy engine's read port [`OrgView`] plus the writes and the
+//! listings the services need. `tessera-store` implements both over SQLite and
+//! PostgreSQL; [`crate::memory::MemoryStorage`] implements them in memory.
+//!
+//! The services own the transaction semantics: they decide and apply in one
+//! [`Storage::write`], and when a write reports [`StorageError::Conflict`] (a
+//! concurrent transaction won a unique index, a version or a serialization check)
+//! they run the whole unit again on the new state. A backend only has to roll back on
+//! `Err` and commit on `Ok`.
+
+use crate::error::{ServiceResult, StorageError};
+use chrono::{DateTime, Utc};
+use tessera_core::{OrgId, TeamId, UserId, WorkspaceName};
+use tessera_policy::{AuditEntry, Decision, OrgView, TeamRecord, UserRecord};
+use tessera_scim::filter::IndexedAttribute;
+
+/// The storage port of the services. Object safe: services hold an
+/// `Arc<dyn Storage>` or any `S: Storage`.
+pub trait Storage: Send + Sync {
+    /// The org of a workspace name, or `None`.
+    fn org_by_workspace(
+        &self,
+        workspace: &WorkspaceName,
+    ) -> Result<Option<OrgSummary>, StorageError>;
+
+    /// Whether `token` is a live SCIM token of the org (compared in constant time).
+    fn scim_token_matches(&self, org: OrgId, token: &str) -> Result<bool, StorageError>;
+
+    /// Runs `work` over one consistent read of the org's data.
+    fn read(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()>;
+
+    /// Runs `work` in one write transaction on the org's data: commits when it
+    /// returns `Ok`, writes nothing when it returns `Err`. A commit that loses to a
+    /// concurrent transaction answers [`StorageError::Conflict`] (converted).
+    fn write(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()>;
+}
+
+/// One org's data inside a transaction of [`Storage::read`] or [`Storage::write`].
+///
+/// Writes inside a read transaction fail. Every listing is in ascending SCIM id
+/// order and sees only SCIM-managed rows (a user or team whose SCIM id was cleared,
+/// U5/T7, is invisible to SCIM).
+pub trait Transaction: OrgView<Error = StorageError> {
+    /// Writes a decision: its changes (checking row versions and unique keys; a
+    /// clash is [`StorageError::Conflict`]), audit entries and invitations.
+    fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError>;
+
+    /// Appends audit entries that no decision made (a refused SAML response, …).
+    fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError>;
+
+    /// How many SCIM-managed users (`scim_id` set) the org has.
+    fn count_scim_users(&self) -> Result<u64, StorageError>;
+
+    /// The SCIM-managed users a query selects, in SCIM id order.
+    fn scim_users(&self, query: &RecordQuery) -> Result<Vec<UserRecord>, StorageError>;
+
+    /// How many SCIM-managed IdP teams the org has.
+    fn count_scim_groups(&self) -> Result<u64, StorageError>;
+
+    /// The SCIM-managed IdP teams a query selects, in SCIM id order.
+    fn scim_groups(&self, query: &RecordQuery) -> Result<Vec<TeamRecord>, StorageError>;
+
+    /// For each of these users, the SCIM-managed IdP teams it belongs to, as
+    /// `(user, team)` pairs in team SCIM id order.
+    fn scim_groups_of_users(
+        &self,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, TeamRecord)>, StorageError>;
+
+    /// The SCIM ids of the SCIM-managed members of these teams, as `(team, scim id)`
+    /// pairs in team then member SCIM id order.
+    fn scim_members(&self, teams: &[TeamId]) -> Result<Vec<(TeamId, String)>, StorageError>;
+
+    /// How many SCIM-managed members the team has.
+    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError>;
+
+    /// Locks the SCIM resource for the rest of the write transaction, so the state
+    /// read next is the one the write replaces (a no-op where writes are serial).
+    fn lock_scim_resource(&self, kind: ScimResourceKind, scim_id: &str)
+    -> Result<(), StorageError>;
+
+    /// A new version and `updated_at = now` for each SCIM-managed team listed (a
+    /// group's ETag moves with its members).
+    fn touch_teams(&self, teams: &[TeamId], now: DateTime<Utc>) -> Result<(), StorageError>;
+}
+
+/// Which SCIM resource type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimResourceKind {
+    /// `/Users`.
+    User,
+    /// `/Groups`.
+    Group,
+}
+
+/// Which SCIM-managed rows a listing wants; always in ascending SCIM id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordQuery {
+    /// A page of all of them.
+    Page {
+        /// Rows to skip.
+        offset: u64,
+        /// The most rows to answer.
+        limit: u64,
+    },
+    /// The next batch of a scan: rows whose SCIM id sorts after `scim_id` (all when
+    /// it is empty).
+    After {
+        /// The last SCIM id of the previous batch.
+        scim_id: String,
+        /// The most rows to answer.
+        limit: u64,
+    },
+    /// The rows whose indexed attribute equals one of `keys` (already in stored,
+    /// normalised form: lowercased user names and emails, team name keys).
+    Keys {
+        /// The indexed attribute.
+        attribute: IndexedAttribute,
+        /// The wanted values.
+        keys: Vec<String>,
+    },
+}
+
+/// What the services need to know of an org before they open a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSummary {
+    /// The org.
+    pub id: OrgId,
+    /// Its workspace name.
+    pub workspace: WorkspaceName,
+    /// The operator's SSO/SCIM switch (W3): when off, SCIM and SAML are refused.
+    pub sso_enabled: bool,
+}
