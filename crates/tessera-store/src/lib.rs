@@ -11,6 +11,7 @@ mod error;
 mod invitations;
 mod orgs;
 mod policy;
+mod port;
 mod records;
 mod row_counts;
 mod saml;

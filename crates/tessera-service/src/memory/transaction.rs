@@ -18,7 +18,7 @@ use tessera_scim::filter::IndexedAttribute;
 /// One transaction on one org's rows.
 pub(crate) enum MemoryTransaction<'a> {
     Read(&'a OrgData),
-    Write(RefCell<OrgData>),
+    Write(Box<RefCell<OrgData>>),
 }
 
 impl<'a> MemoryTransaction<'a> {
@@ -27,7 +27,7 @@ impl<'a> MemoryTransaction<'a> {
     }
 
     pub(crate) fn write(data: OrgData) -> Self {
-        Self::Write(RefCell::new(data))
+        Self::Write(Box::new(RefCell::new(data)))
     }
 
     /// The written state, to replace the stored one.

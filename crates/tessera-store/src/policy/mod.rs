@@ -1,11 +1,11 @@
 //! The policy engine's port, implemented over one database transaction, and the
 //! application of its decisions.
 
-mod apply;
-mod execute;
+pub(crate) mod apply;
+pub(crate) mod execute;
 mod reads;
-mod rows;
+pub(crate) mod rows;
 mod scim_writes;
-mod view;
+pub(crate) mod view;
 
 pub use execute::ExecuteError;

@@ -28,6 +28,11 @@ impl<'c> TransactionView<'c> {
         }
     }
 
+    /// The transaction's connection, for the writes of the same transaction.
+    pub(crate) fn connection(&self) -> std::cell::RefMut<'_, &'c mut DbConnection> {
+        self.conn.borrow_mut()
+    }
+
     fn user_where(&self, by: UserKey) -> Result<Option<UserRecord>> {
         let mut query = users::table
             .filter(users::org_id.eq(self.org_id.clone()))

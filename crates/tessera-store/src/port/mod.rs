@@ -1,0 +1,90 @@
+//! The services' storage port ([`tessera_service::Storage`]) over SQL: reads and
+//! writes run in one database transaction each (`BEGIN IMMEDIATE` on SQLite); a unique
+//! index or serialization failure is a [`StorageError::Conflict`], which the services
+//! answer by deciding again.
+
+mod scim;
+mod transaction;
+
+use crate::connection::write_transaction;
+use crate::{Store, StoreError};
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use tessera_core::{OrgId, WorkspaceName};
+use tessera_service::{
+    OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
+};
+use transaction::SqlTransaction;
+
+impl From<StoreError> for StorageError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Database(error) => from_diesel(&error),
+            StoreError::Contention => StorageError::Conflict,
+            StoreError::Connect(detail) => StorageError::Unavailable(detail),
+            other => StorageError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn from_diesel(error: &DieselError) -> StorageError {
+    match error {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
+            _,
+        ) => StorageError::Conflict,
+        _ => StorageError::Internal(format!("database error: {error}")),
+    }
+}
+
+/// A unit of work's failure, or the transaction's own (begin, commit, rollback).
+struct Failed(ServiceError);
+
+impl From<DieselError> for Failed {
+    fn from(error: DieselError) -> Self {
+        Failed(from_diesel(&error).into())
+    }
+}
+
+impl Storage for Store {
+    fn org_by_workspace(
+        &self,
+        workspace: &WorkspaceName,
+    ) -> Result<Option<OrgSummary>, StorageError> {
+        match self.org(workspace) {
+            Ok(org) => Ok(Some(OrgSummary {
+                id: org.id,
+                workspace: org.name,
+                sso_enabled: org.sso_enabled,
+            })),
+            Err(StoreError::OrgNotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn scim_token_matches(&self, org: OrgId, token: &str) -> Result<bool, StorageError> {
+        Ok(self.scim_token_is_valid(org, token)?)
+    }
+
+    fn read(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()> {
+        let mut conn = self.conn().map_err(StorageError::from)?;
+        conn.transaction(|conn| work(&SqlTransaction::new(conn, org)).map_err(Failed))
+            .map_err(|Failed(error)| error)
+    }
+
+    fn write(
+        &self,
+        org: OrgId,
+        work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
+    ) -> ServiceResult<()> {
+        let mut conn = self.conn().map_err(StorageError::from)?;
+        write_transaction(&mut conn, |conn| {
+            work(&SqlTransaction::new(conn, org)).map_err(Failed)
+        })
+        .map_err(|Failed(error)| error)
+    }
+}

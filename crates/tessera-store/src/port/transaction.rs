@@ -1,0 +1,212 @@
+//! [`Transaction`] over one database transaction: the policy engine's view, the
+//! application of decisions, and the SCIM listings ([`super::scim`]).
+
+use crate::policy::apply::apply;
+use crate::policy::execute::Attempt;
+use crate::policy::view::TransactionView;
+use crate::schema::{teams, users};
+use crate::time::to_db;
+use crate::{DbConnection, StoreError};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::cell::RefMut;
+use tessera_core::{Email, OrgId, TeamId, UserId, UserName};
+use tessera_policy::{
+    AuditEntry, BuiltInTeam, Decision, IdentityMatches, OrgRecord, OrgView, PendingMembership,
+    PolicyError, TeamRecord, UserRecord,
+};
+use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
+
+/// One org's rows inside one database transaction.
+pub(super) struct SqlTransaction<'c> {
+    view: TransactionView<'c>,
+    org_id: OrgId,
+}
+
+impl<'c> SqlTransaction<'c> {
+    pub(super) fn new(conn: &'c mut DbConnection, org_id: OrgId) -> Self {
+        Self {
+            view: TransactionView::new(conn, org_id),
+            org_id,
+        }
+    }
+
+    pub(super) fn conn(&self) -> RefMut<'_, &'c mut DbConnection> {
+        self.view.connection()
+    }
+
+    pub(super) fn org(&self) -> String {
+        self.org_id.to_string()
+    }
+}
+
+fn attempt_error(attempt: Attempt) -> StorageError {
+    match attempt {
+        Attempt::Retry => StorageError::Conflict,
+        Attempt::Failed(PolicyError::Port(error)) => error.into(),
+        Attempt::Failed(other) => StorageError::Internal(other.to_string()),
+    }
+}
+
+impl Transaction for SqlTransaction<'_> {
+    fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError> {
+        apply(&mut self.conn(), self.org_id, decision, now).map_err(attempt_error)
+    }
+
+    fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError> {
+        let decision = Decision {
+            audit: entries.to_vec(),
+            ..Decision::default()
+        };
+        let at = entries.first().map(|e| e.at).unwrap_or_default();
+        self.apply(&decision, at)
+    }
+
+    fn count_scim_users(&self) -> Result<u64, StorageError> {
+        Ok(self.count_users()?)
+    }
+
+    fn scim_users(&self, query: &RecordQuery) -> Result<Vec<UserRecord>, StorageError> {
+        Ok(self.users(query)?)
+    }
+
+    fn count_scim_groups(&self) -> Result<u64, StorageError> {
+        Ok(self.count_groups()?)
+    }
+
+    fn scim_groups(&self, query: &RecordQuery) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(self.groups(query)?)
+    }
+
+    fn scim_groups_of_users(
+        &self,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, TeamRecord)>, StorageError> {
+        Ok(self.groups_of(users)?)
+    }
+
+    fn scim_members(&self, teams: &[TeamId]) -> Result<Vec<(TeamId, String)>, StorageError> {
+        Ok(self.members_of(teams)?)
+    }
+
+    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError> {
+        Ok(self.count_members(team)?)
+    }
+
+    fn lock_scim_resource(
+        &self,
+        kind: ScimResourceKind,
+        scim_id: &str,
+    ) -> Result<(), StorageError> {
+        // A no-op write takes the row lock, so the state read next is the one the
+        // update replaces, on PostgreSQL too.
+        let org = self.org();
+        let mut conn = self.conn();
+        match kind {
+            ScimResourceKind::User => diesel::update(users::table)
+                .filter(users::org_id.eq(org))
+                .filter(users::scim_id.eq(scim_id))
+                .set(users::version.eq(users::version))
+                .execute(&mut **conn),
+            ScimResourceKind::Group => diesel::update(teams::table)
+                .filter(teams::org_id.eq(org))
+                .filter(teams::scim_id.eq(scim_id))
+                .set(teams::version.eq(teams::version))
+                .execute(&mut **conn),
+        }
+        .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    fn touch_teams(&self, ids: &[TeamId], now: DateTime<Utc>) -> Result<(), StorageError> {
+        let mut conn = self.conn();
+        // One keyed update per team, whatever its size.
+        for team in ids {
+            diesel::update(teams::table.filter(teams::id.eq(team.to_string())))
+                .filter(teams::org_id.eq(self.org()))
+                .filter(teams::scim_id.is_not_null())
+                .set((
+                    teams::version.eq(teams::version + 1),
+                    teams::updated_at.eq(to_db(now)),
+                ))
+                .execute(&mut **conn)
+                .map_err(StoreError::from)?;
+        }
+        Ok(())
+    }
+}
+
+impl OrgView for SqlTransaction<'_> {
+    type Error = StorageError;
+
+    fn org(&self) -> Result<OrgRecord, StorageError> {
+        Ok(self.view.org()?)
+    }
+    fn user(&self, id: UserId) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user(id)?)
+    }
+    fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user_by_email(email)?)
+    }
+    fn user_by_idp_email(&self, email: &Email) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user_by_idp_email(email)?)
+    }
+    fn user_by_scim_id(&self, scim_id: &str) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user_by_scim_id(scim_id)?)
+    }
+    fn user_by_scim_user_name(
+        &self,
+        user_name: &UserName,
+    ) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user_by_scim_user_name(user_name)?)
+    }
+    fn user_by_external_id(&self, external_id: &str) -> Result<Option<UserRecord>, StorageError> {
+        Ok(self.view.user_by_external_id(external_id)?)
+    }
+    fn team(&self, id: TeamId) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.view.team(id)?)
+    }
+    fn team_by_scim_id(&self, scim_id: &str) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.view.team_by_scim_id(scim_id)?)
+    }
+    fn teams_by_name(&self, name: &str) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(self.view.teams_by_name(name)?)
+    }
+    fn built_in_team(&self, team: BuiltInTeam) -> Result<Option<TeamRecord>, StorageError> {
+        Ok(self.view.built_in_team(team)?)
+    }
+    fn duplicate_teams(&self) -> Result<Vec<TeamRecord>, StorageError> {
+        Ok(self.view.duplicate_teams()?)
+    }
+    fn is_member(&self, team: TeamId, user: UserId) -> Result<bool, StorageError> {
+        Ok(self.view.is_member(team, user)?)
+    }
+    fn members(&self, team: TeamId) -> Result<Vec<UserId>, StorageError> {
+        Ok(self.view.members(team)?)
+    }
+    fn pending_of_team(&self, team: TeamId) -> Result<Vec<String>, StorageError> {
+        Ok(self.view.pending_of_team(team)?)
+    }
+    fn pending_for_member_ref(
+        &self,
+        member_ref: &str,
+    ) -> Result<Vec<PendingMembership>, StorageError> {
+        Ok(self.view.pending_for_member_ref(member_ref)?)
+    }
+    fn all_pending(&self) -> Result<Vec<PendingMembership>, StorageError> {
+        Ok(self.view.all_pending()?)
+    }
+    fn users_by_identity(
+        &self,
+        user_name: &UserName,
+        email: &Email,
+    ) -> Result<IdentityMatches, StorageError> {
+        Ok(self.view.users_by_identity(user_name, email)?)
+    }
+    fn pending_for_member_refs(
+        &self,
+        member_refs: &[String],
+    ) -> Result<Vec<PendingMembership>, StorageError> {
+        Ok(self.view.pending_for_member_refs(member_refs)?)
+    }
+}
