@@ -40,14 +40,13 @@ pub(crate) struct AppState {
     pub metrics: metrics::Metrics,
     pub clock: Arc<dyn Clock>,
     pub public_url: String,
-    /// The SAML SP's key pair (configured, or generated once and stored).
-    pub sp_keys: Arc<tessera_saml::SpKeyPair>,
     /// The largest request body read, in bytes (`body_limit_bytes`).
     pub body_limit: usize,
     /// The SCIM server's limits (rate per org, filter scans).
     pub scim: scim::ScimLimits,
-    /// The SAML endpoints' limits and refusal-record limiter.
-    pub saml: Arc<saml::Guards>,
+    /// SAML login (with the SP key pair, configured or generated once and stored, and
+    /// the refusal-record budget) and the request cookie's security.
+    pub saml: Arc<saml::Saml>,
     /// The brute-force brake on password sign-in.
     pub login: login::LoginThrottle,
     /// How long web sessions and refresh tokens live (sliding, and at most).
@@ -76,16 +75,16 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     if config.demo_org {
         ensure_demo_org(&store, clock.as_ref(), &config.public_url)?;
     }
-    let sp_keys = Arc::new(sp_keys(&config, &store, clock.as_ref())?);
+    let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
+    let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
     let state = AppState {
         store,
         metrics: metrics::Metrics::new().map_err(|e| StartError::Runtime(e.to_string()))?,
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
-        sp_keys,
         body_limit: config.body_limit_bytes,
         scim: scim::ScimLimits::from_config(&config),
-        saml: Arc::new(saml::Guards::new(&config)),
+        saml,
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
     };

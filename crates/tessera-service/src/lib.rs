@@ -6,6 +6,7 @@
 //! Every failure is a [`ServiceError`] of one [`ErrorKind`].
 
 pub mod error;
+pub mod login;
 pub mod memory;
 pub mod storage;
 pub mod transact;

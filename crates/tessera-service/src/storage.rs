@@ -13,6 +13,7 @@
 //! `Err` and commit on `Ok`.
 
 use crate::error::{ServiceResult, StorageError};
+use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use chrono::{DateTime, Utc};
 use tessera_core::{OrgId, TeamId, UserId, WorkspaceName};
 use tessera_policy::{AuditEntry, Decision, OrgView, TeamRecord, UserRecord};
@@ -94,6 +95,39 @@ pub trait Transaction: OrgView<Error = StorageError> {
     /// A new version and `updated_at = now` for each SCIM-managed team listed (a
     /// group's ETag moves with its members).
     fn touch_teams(&self, teams: &[TeamId], now: DateTime<Utc>) -> Result<(), StorageError>;
+
+    // --- SAML login (`crate::login`) ---
+
+    /// The org's IdP connection, if one was configured.
+    fn idp_settings(&self) -> Result<Option<IdpSettings>, StorageError>;
+
+    /// Remembers an outstanding AuthnRequest of the org. Purges the expired requests
+    /// (`expires_at <= request.created_at`, of every org where the backend is shared)
+    /// and keeps at most `keep_at_most` of this org, dropping the oldest: answers how
+    /// many were dropped.
+    fn save_saml_request(
+        &self,
+        request: &SavedRequest,
+        keep_at_most: usize,
+    ) -> Result<usize, StorageError>;
+
+    /// Removes the org's outstanding AuthnRequest `id` and answers it, expired or not;
+    /// `None` when there is none (unknown, another org's, already taken).
+    fn take_saml_request(&self, id: &str) -> Result<Option<StoredRequest>, StorageError>;
+
+    /// Records a consumed assertion id of the org until `expires_at`, first purging the
+    /// ids expired at `now`; `false` when it was already recorded (a replay). Atomic
+    /// across the processes sharing the backend.
+    fn remember_assertion(
+        &self,
+        assertion_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Records a login of the user: a `pending` account becomes `active` with its
+    /// first login at `now` (U1); any other account is left as it is.
+    fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError>;
 }
 
 /// Which SCIM resource type.

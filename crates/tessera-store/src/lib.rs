@@ -37,7 +37,7 @@ pub use invitations::OpenInvitation;
 pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
-pub use saml::{IdpSettings, SamlOptions, SamlRequest};
+pub use saml::SamlOptions;
 pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
 pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;

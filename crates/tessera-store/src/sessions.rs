@@ -202,19 +202,7 @@ impl Store {
     /// Records a successful login: a pending user becomes active (U1) and its first
     /// login time is kept.
     pub fn record_login(&self, org_id: OrgId, user_id: UserId, now: DateTime<Utc>) -> Result<()> {
-        diesel::update(
-            users::table
-                .filter(users::org_id.eq(org_id.to_string()))
-                .filter(users::id.eq(user_id.to_string()))
-                .filter(users::status.eq("pending")),
-        )
-        .set((
-            users::status.eq("active"),
-            users::first_login_at.eq(to_db(now)),
-            users::updated_at.eq(to_db(now)),
-            users::version.eq(users::version + 1),
-        ))
-        .execute(&mut *self.conn()?)?;
+        mark_first_login(&mut *self.conn()?, org_id, user_id, now)?;
         Ok(())
     }
 
@@ -256,4 +244,26 @@ impl Store {
             })
         }
     }
+}
+
+/// A pending user becomes active with its first login at `now` (U1); others are left.
+pub(crate) fn mark_first_login(
+    conn: &mut crate::DbConnection,
+    org_id: OrgId,
+    user_id: UserId,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::id.eq(user_id.to_string()))
+            .filter(users::status.eq("pending")),
+    )
+    .set((
+        users::status.eq("active"),
+        users::first_login_at.eq(to_db(now)),
+        users::updated_at.eq(to_db(now)),
+        users::version.eq(users::version + 1),
+    ))
+    .execute(conn)
 }

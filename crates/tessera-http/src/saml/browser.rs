@@ -14,6 +14,7 @@
 use actix_web::HttpRequest;
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Cookie, SameSite};
+use tessera_service::login::{browser_binding, presented_binding};
 
 /// The cookie's name over plain http.
 const REQUEST_COOKIE: &str = "tessera_saml_req";
@@ -33,15 +34,14 @@ fn cookie_name(https: bool) -> &'static str {
 
 /// The browser's binding value: the one it presents, or a fresh one.
 pub(crate) fn binding_value(request: &HttpRequest, https: bool) -> String {
-    presented(request, https).unwrap_or_else(|| tessera_core::generate_token("tsr_saml"))
+    browser_binding(presented(request, https).as_deref())
 }
 
 /// The binding value the browser presented, if any.
 pub(crate) fn presented(request: &HttpRequest, https: bool) -> Option<String> {
     request
         .cookie(cookie_name(https))
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.starts_with("tsr_saml_") && v.len() < 128)
+        .and_then(|c| presented_binding(c.value()).map(str::to_owned))
 }
 
 /// The cookie carrying `value`, for `lifetime_secs`: over https `__Host-…`, `Secure`,

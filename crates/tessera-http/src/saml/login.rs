@@ -1,21 +1,14 @@
-//! `GET /saml/{ws}/login`: SP-initiated login (L2). Sends the browser to the org's IdP
-//! with an AuthnRequest (HTTP-Redirect binding, signed when the SP has a key) whose id
-//! (128 random bits) is stored with the RelayState and the browser binding (see
-//! `browser.rs`) until it is answered or expires; at most
-//! `saml_outstanding_requests_per_org` are kept per org (the oldest is dropped).
+//! `GET /saml/{ws}/login`: SP-initiated login (L2) over `LoginService::start`: sends
+//! the browser to the org's IdP with the AuthnRequest and sets the request cookie
+//! binding it to this browser (see `browser.rs`).
 
 use super::browser;
-use super::settings::{Unavailable, identity_provider, service_provider};
 use crate::{ApiError, AppState};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Duration;
 use serde::Deserialize;
 use tessera_core::WorkspaceName;
-use tessera_saml::AuthnRequest;
-
-/// How long an AuthnRequest may be answered.
-const REQUEST_LIFETIME: Duration = Duration::minutes(10);
+use tessera_service::{ErrorKind, ServiceError};
 
 /// `GET /saml/{ws}/login` query.
 #[derive(Deserialize)]
@@ -32,81 +25,63 @@ pub(crate) async fn start(
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Ok(ws) = WorkspaceName::parse(&path) else {
-        return Ok(failure_page(
-            StatusCode::NOT_FOUND,
-            "There is no workspace with that name.",
-        ));
+        return Ok(no_workspace());
     };
-    let relay_state = query
-        .relay_state
-        .as_deref()
-        .and_then(tessera_saml::relay_state::sanitize)
-        .map(str::to_owned);
     let now = state.clock.now();
-    let inner = state.clone();
-    let binding = browser::binding_value(&request, state.saml.https);
-    let bound = binding.clone();
-    let url =
-        crate::blocking::blocking(move || -> Result<Result<String, Unavailable>, ApiError> {
-            let (org, idp) = match identity_provider(&inner, &ws) {
-                Ok(found) => found,
-                Err(unavailable) => return Ok(Err(unavailable)),
-            };
-            let sp = match service_provider(&inner, &ws) {
-                Ok(sp) => sp,
-                Err(unavailable) => return Ok(Err(unavailable)),
-            };
-            let request = AuthnRequest::new(&sp, &idp, now, REQUEST_LIFETIME);
-            let dropped = inner.store.save_saml_request(
-                org.id,
-                request.id(),
-                &bound,
-                relay_state.as_deref(),
-                now,
-                request.expires_at(),
-                inner.saml.max_outstanding_requests,
-            )?;
-            if dropped > 0 {
-                tracing::warn!(org = %ws, dropped,
-                    limit = inner.saml.max_outstanding_requests,
-                    "too many outstanding SAML requests: the oldest were dropped");
-            }
-            let signing = if idp.sign_authn_requests {
-                sp.key_pair.as_ref()
-            } else {
-                None
-            };
-            Ok(request
-                .redirect_url(None, signing)
-                .map_err(|e| Unavailable::Internal(e.to_string())))
-        })
-        .await?;
-    Ok(match url {
-        Ok(url) => HttpResponse::Found()
+    let https = state.saml.https;
+    let binding = browser::binding_value(&request, https);
+    let (saml, bound) = (state.saml.clone(), binding.clone());
+    let relay_state = query.into_inner().relay_state;
+    let started = crate::blocking::blocking(move || {
+        Ok::<_, ApiError>(saml.service.start(&ws, relay_state.as_deref(), &bound, now))
+    })
+    .await?;
+    Ok(match started {
+        Ok(redirect) => HttpResponse::Found()
             .cookie(browser::request_cookie(
                 binding,
-                state.saml.https,
-                REQUEST_LIFETIME.num_seconds(),
+                https,
+                redirect.binding_lifetime_secs,
             ))
-            .insert_header((header::LOCATION, url))
+            .insert_header((header::LOCATION, redirect.url))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
-        Err(Unavailable::NoOrg) => failure_page(
-            StatusCode::NOT_FOUND,
-            "There is no workspace with that name.",
+        Err(error) => refusal_page(
+            &error,
+            "Single sign-on is unavailable right now.",
+            "cannot start a SAML login",
         ),
-        Err(Unavailable::NotConnected) => failure_page(
-            StatusCode::CONFLICT,
-            "Single sign-on is not set up for this workspace. Sign in with your email instead.",
-        ),
-        Err(Unavailable::Internal(error)) => {
-            tracing::error!(%error, "cannot start a SAML login");
+    })
+}
+
+/// The 404 page of a malformed workspace name.
+pub(crate) fn no_workspace() -> HttpResponse {
+    failure_page(
+        StatusCode::NOT_FOUND,
+        "There is no workspace with that name.",
+    )
+}
+
+/// The page of a login that cannot go on: no such workspace (404), SSO not set up (409),
+/// the storage unavailable (503) or a server fault (500 with `internal`, logged as
+/// `what`).
+pub(crate) fn refusal_page(error: &ServiceError, internal: &str, what: &str) -> HttpResponse {
+    let detail = error.log_detail.as_deref().unwrap_or(&error.message);
+    match error.kind {
+        ErrorKind::NotFound => failure_page(StatusCode::NOT_FOUND, &error.message),
+        ErrorKind::Conflict => failure_page(StatusCode::CONFLICT, &error.message),
+        ErrorKind::Unavailable => {
+            tracing::error!(error = %detail, "{what}: storage unavailable");
             failure_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Single sign-on is unavailable right now.",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable right now. Try again in a moment.",
             )
         }
-    })
+        _ => {
+            tracing::error!(error = %detail, "{what}");
+            failure_page(StatusCode::INTERNAL_SERVER_ERROR, internal)
+        }
+    }
 }
 
 /// A page saying why SSO did not work, with a way back.

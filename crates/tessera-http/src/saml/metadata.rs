@@ -1,6 +1,5 @@
 //! `GET /saml/{ws}/metadata`: our SP metadata for the org's IdP to import.
 
-use super::settings::service_provider;
 use crate::{ApiError, AppState};
 use actix_web::{HttpResponse, web};
 use tessera_core::WorkspaceName;
@@ -22,7 +21,11 @@ pub(crate) async fn show(
         Err(tessera_store::StoreError::OrgNotFound { .. }) => return Err(not_found()),
         Err(error) => return Err(error.into()),
     }
-    let sp = service_provider(&state, &ws).map_err(|_| ApiError::Unavailable)?;
+    let sp = state
+        .saml
+        .service
+        .service_provider(&ws)
+        .map_err(|_| ApiError::Unavailable)?;
     Ok(HttpResponse::Ok()
         .content_type("application/samlmetadata+xml")
         .insert_header((

@@ -4,6 +4,7 @@
 //! work succeeds, so a failed unit writes nothing. Writes are serial (one lock), so
 //! no write ever loses a race. Nothing is persisted.
 
+mod saml;
 mod transaction;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
@@ -22,12 +23,13 @@ pub struct MemoryStorage {
     orgs: Mutex<BTreeMap<OrgId, OrgData>>,
 }
 
-/// One org: its summary, its rows and its SCIM token hashes.
+/// One org: its summary, its rows, its SCIM token hashes and its SAML login state.
 #[derive(Debug, Clone)]
 pub(crate) struct OrgData {
     pub(crate) summary: OrgSummary,
     pub(crate) rows: MemoryOrg,
     pub(crate) scim_tokens: Vec<TokenHash>,
+    pub(crate) saml: saml::SamlData,
 }
 
 /// How a new in-memory org starts.
@@ -100,6 +102,7 @@ impl MemoryStorage {
                 summary,
                 rows,
                 scim_tokens: Vec::new(),
+                saml: saml::SamlData::default(),
             },
         );
         Ok(id)

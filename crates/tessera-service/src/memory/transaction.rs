@@ -3,11 +3,12 @@
 
 use super::OrgData;
 use crate::error::StorageError;
+use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use tessera_core::{Email, TeamId, UserId, UserName};
+use tessera_core::{Email, TeamId, UserId, UserName, UserStatus};
 use tessera_policy::memory::MemoryOrg;
 use tessera_policy::{
     AuditEntry, BuiltInTeam, Change, Decision, OrgRecord, OrgView, PendingMembership, TeamRecord,
@@ -47,6 +48,13 @@ impl<'a> MemoryTransaction<'a> {
 
     fn rows<T>(&self, look: impl FnOnce(&MemoryOrg) -> T) -> T {
         self.with(|data| look(&data.rows))
+    }
+
+    fn with_mut<T>(&self, write: impl FnOnce(&mut OrgData) -> T) -> Result<T, StorageError> {
+        match self {
+            Self::Read(_) => Err(read_only()),
+            Self::Write(data) => Ok(write(&mut data.borrow_mut())),
+        }
     }
 
     fn change(&self, decision: &Decision) -> Result<(), StorageError> {
@@ -244,6 +252,53 @@ impl Transaction for MemoryTransaction<'_> {
         });
         self.change(&Decision {
             changes,
+            ..Decision::default()
+        })
+    }
+
+    // --- SAML login ---
+
+    fn idp_settings(&self) -> Result<Option<IdpSettings>, StorageError> {
+        Ok(self.with(|data| data.saml.idp.clone()))
+    }
+
+    fn save_saml_request(
+        &self,
+        request: &SavedRequest,
+        keep_at_most: usize,
+    ) -> Result<usize, StorageError> {
+        self.with_mut(|data| data.saml.save_request(request, keep_at_most))
+    }
+
+    fn take_saml_request(&self, id: &str) -> Result<Option<StoredRequest>, StorageError> {
+        self.with_mut(|data| data.saml.take_request(id))
+    }
+
+    fn remember_assertion(
+        &self,
+        assertion_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.with_mut(|data| data.saml.remember_assertion(assertion_id, expires_at, now))
+    }
+
+    fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError> {
+        let pending = self.rows(|rows| {
+            rows.users()
+                .find(|u| u.id == user && u.status == UserStatus::Pending)
+                .cloned()
+        });
+        let Some(pending) = pending else {
+            return Ok(());
+        };
+        self.change(&Decision {
+            changes: vec![Change::UpdateUser(UserRecord {
+                status: UserStatus::Active,
+                first_login_at: Some(now),
+                updated_at: now,
+                ..pending
+            })],
             ..Decision::default()
         })
     }

@@ -3,6 +3,7 @@
 //! index or serialization failure is a [`StorageError::Conflict`], which the services
 //! answer by deciding again.
 
+mod saml;
 mod scim;
 mod transaction;
 

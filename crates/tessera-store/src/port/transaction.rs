@@ -15,6 +15,7 @@ use tessera_policy::{
     AuditEntry, BuiltInTeam, Decision, IdentityMatches, OrgRecord, OrgView, PendingMembership,
     PolicyError, TeamRecord, UserRecord,
 };
+use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
 
 /// One org's rows inside one database transaction.
@@ -37,6 +38,10 @@ impl<'c> SqlTransaction<'c> {
 
     pub(super) fn org(&self) -> String {
         self.org_id.to_string()
+    }
+
+    pub(super) fn org_id(&self) -> OrgId {
+        self.org_id
     }
 }
 
@@ -133,6 +138,37 @@ impl Transaction for SqlTransaction<'_> {
                 .map_err(StoreError::from)?;
         }
         Ok(())
+    }
+
+    // --- SAML login ---
+
+    fn idp_settings(&self) -> Result<Option<IdpSettings>, StorageError> {
+        Ok(self.idp()?)
+    }
+
+    fn save_saml_request(
+        &self,
+        request: &SavedRequest,
+        keep_at_most: usize,
+    ) -> Result<usize, StorageError> {
+        Ok(self.save_request(request, keep_at_most)?)
+    }
+
+    fn take_saml_request(&self, id: &str) -> Result<Option<StoredRequest>, StorageError> {
+        Ok(self.take_request(id)?)
+    }
+
+    fn remember_assertion(
+        &self,
+        assertion_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.remember(assertion_id, expires_at, now)?)
+    }
+
+    fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError> {
+        Ok(self.login(user, now)?)
     }
 }
 

@@ -1,5 +1,5 @@
+use crate::saml_requests::{save, take};
 use crate::{t0, ws};
-use chrono::Duration;
 use tessera_core::OrgKind;
 use tessera_store::Actor;
 use tessera_store::testing::TestDatabase;
@@ -15,16 +15,9 @@ fn saml_request_rows_counts_the_authn_requests_one_org_still_holds() {
                 .id
         };
         let (acme, other) = (create("acme"), create("other"));
-        let soon = t0() + Duration::minutes(5);
-        store
-            .save_saml_request(acme, "id-1", "browser", None, t0(), soon, 100)
-            .unwrap();
-        store
-            .save_saml_request(acme, "id-2", "browser", Some("/app"), t0(), soon, 100)
-            .unwrap();
-        store
-            .save_saml_request(other, "id-3", "browser", None, t0(), soon, 100)
-            .unwrap();
+        save(&store, acme, "id-1", None, t0(), 100);
+        save(&store, acme, "id-2", Some("/app"), t0(), 100);
+        save(&store, other, "id-3", None, t0(), 100);
         assert_eq!(
             store.saml_request_rows(acme).unwrap(),
             2,
@@ -37,9 +30,7 @@ fn saml_request_rows_counts_the_authn_requests_one_org_still_holds() {
             "{:?}",
             db.backend
         );
-        store
-            .take_saml_request(acme, "id-1", Some("browser"), t0())
-            .unwrap();
+        take(&store, acme, "id-1");
         assert_eq!(
             store.saml_request_rows(acme).unwrap(),
             1,
