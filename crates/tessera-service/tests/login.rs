@@ -2,6 +2,8 @@
 //! `fixtures/saml/responses` (signed by the pysaml2 IdP for org `acme` at
 //! `https://sso.tessera.test`, valid 10:00–10:05 on 2026-11-20).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 use tessera_core::{
