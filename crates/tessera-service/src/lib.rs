@@ -5,6 +5,8 @@
 //! implements over SQLite and PostgreSQL and [`memory::MemoryStorage`] in memory.
 //! Every failure is a [`ServiceError`] of one [`ErrorKind`].
 
+#[cfg(feature = "contract")]
+pub mod contract;
 pub mod error;
 pub mod memory;
 pub mod scim;
