@@ -12,7 +12,7 @@ use tessera_core::{
 use tessera_saml::SpKeyPair;
 use tessera_service::login::*;
 use tessera_service::memory::{MemoryStorage, NewOrg};
-use tessera_service::{ErrorKind, transact};
+use tessera_service::{ErrorKind, ServiceError, transact};
 
 /// The id of the AuthnRequest that `sp-initiated.xml` answers.
 const REQUEST_ID: &str = "id-4f2a0c7e9b1d4e6f8a3c5b7d9e1f2a3b";
@@ -101,7 +101,7 @@ impl Setup {
             expires_at: now() + REQUEST_LIFETIME,
         };
         transact::write(self.storage.as_ref(), self.org, |tx| {
-            Ok(tx.save_saml_request(&saved, 10)?)
+            tx.save_saml_request(&saved, 10).map_err(ServiceError::from)
         })
         .unwrap();
     }
@@ -314,7 +314,7 @@ fn l2_a_login_start_redirects_to_the_idp_and_keeps_the_sanitised_relay_state() {
         .unwrap()
         .to_owned();
     let stored = transact::write(s.storage.as_ref(), s.org, |tx| {
-        Ok(tx.take_saml_request(&id)?)
+        tx.take_saml_request(&id).map_err(ServiceError::from)
     })
     .unwrap()
     .unwrap();
@@ -347,7 +347,8 @@ fn the_storage_port_reports_a_replayed_assertion_id_and_purges_expired_ones() {
     let s = jit();
     let remember = |id: &str, at: DateTime<Utc>| {
         transact::write(s.storage.as_ref(), s.org, |tx| {
-            Ok(tx.remember_assertion(id, at + Duration::minutes(5), at)?)
+            tx.remember_assertion(id, at + Duration::minutes(5), at)
+                .map_err(ServiceError::from)
         })
         .unwrap()
     };

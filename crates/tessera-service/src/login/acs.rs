@@ -139,7 +139,8 @@ impl LoginService {
                 now,
             );
             transact::write(storage, org, |tx| {
-                Ok(tx.record_audit(std::slice::from_ref(&entry))?)
+                tx.record_audit(std::slice::from_ref(&entry))
+                    .map_err(ServiceError::from)
             })?;
         }
         let command = Command::SamlLogin(SamlLogin {
@@ -147,7 +148,7 @@ impl LoginService {
             given_name: login.first_name.clone(),
             family_name: login.last_name.clone(),
         });
-        let decided = transact::write(storage, org, |tx| {
+        let decided = transact::write(storage, org, |tx| -> ServiceResult<UserId> {
             let decision = transact::decide_and_apply(tx, &command, now)?;
             let Some(Subject::User(user)) = decision.subject else {
                 return Err(ServiceError::internal("the login named no user"));

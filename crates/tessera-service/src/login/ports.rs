@@ -31,8 +31,10 @@ impl RequestIdStore for StoragePorts<'_> {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<OutstandingRequest>, PortError> {
-        let taken = transact::write(self.storage, self.org, |tx| Ok(tx.take_saml_request(id)?))
-            .map_err(port_error)?;
+        let taken = transact::write(self.storage, self.org, |tx| {
+            tx.take_saml_request(id).map_err(ServiceError::from)
+        })
+        .map_err(port_error)?;
         Ok(taken
             .filter(|request| request.expires_at > now)
             .map(|request| OutstandingRequest {
@@ -53,7 +55,8 @@ impl ReplayCache for StoragePorts<'_> {
         now: DateTime<Utc>,
     ) -> Result<bool, PortError> {
         transact::write(self.storage, self.org, |tx| {
-            Ok(tx.remember_assertion(assertion_id, expires_at, now)?)
+            tx.remember_assertion(assertion_id, expires_at, now)
+                .map_err(ServiceError::from)
         })
         .map_err(port_error)
     }

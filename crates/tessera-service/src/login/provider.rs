@@ -38,8 +38,10 @@ impl LoginService {
         if !org.sso_enabled {
             return Err(ServiceError::conflict(not_connected).with_rule(Some("W3")));
         }
-        let settings = transact::read(self.storage.as_ref(), org.id, |tx| Ok(tx.idp_settings()?))?
-            .ok_or_else(|| ServiceError::conflict(not_connected))?;
+        let settings = transact::read(self.storage.as_ref(), org.id, |tx| {
+            tx.idp_settings().map_err(ServiceError::from)
+        })?
+        .ok_or_else(|| ServiceError::conflict(not_connected))?;
         let idp = identity_provider(&settings).map_err(ServiceError::internal)?;
         Ok((org, idp))
     }

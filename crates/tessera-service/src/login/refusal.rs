@@ -114,7 +114,8 @@ impl LoginService {
         }
         let entry = saml_audit("saml.login_refused", "org", None, details, now);
         transact::write(self.storage.as_ref(), org, |tx| {
-            Ok(tx.record_audit(std::slice::from_ref(&entry))?)
+            tx.record_audit(std::slice::from_ref(&entry))
+                .map_err(ServiceError::from)
         })
         .map_err(|e| ServiceError::unavailable(e.log_detail.unwrap_or(e.message)))
     }

@@ -50,7 +50,8 @@ impl LoginService {
         };
         let limit = self.config.max_outstanding_requests;
         let dropped = transact::write(self.storage.as_ref(), org.id, |tx| {
-            Ok(tx.save_saml_request(&saved, limit)?)
+            tx.save_saml_request(&saved, limit)
+                .map_err(ServiceError::from)
         })?;
         if dropped > 0 {
             tracing::warn!(org = %ws, dropped, limit,

@@ -6,7 +6,7 @@ use crate::{t0, ws};
 use chrono::{DateTime, Duration, Utc};
 use tessera_core::{OrgId, OrgKind, TokenHash};
 use tessera_service::login::{SavedRequest, StoredRequest};
-use tessera_service::transact;
+use tessera_service::{ServiceError, transact};
 use tessera_store::testing::TestDatabase;
 use tessera_store::{Actor, Store};
 
@@ -27,12 +27,19 @@ pub(crate) fn save(
         created_at: at,
         expires_at: at + Duration::minutes(10),
     };
-    transact::write(store, org, |tx| Ok(tx.save_saml_request(&saved, keep)?)).unwrap()
+    transact::write(store, org, |tx| {
+        tx.save_saml_request(&saved, keep)
+            .map_err(ServiceError::from)
+    })
+    .unwrap()
 }
 
 /// Takes the request `id` of `org`.
 pub(crate) fn take(store: &Store, org: OrgId, id: &str) -> Option<StoredRequest> {
-    transact::write(store, org, |tx| Ok(tx.take_saml_request(id)?)).unwrap()
+    transact::write(store, org, |tx| {
+        tx.take_saml_request(id).map_err(ServiceError::from)
+    })
+    .unwrap()
 }
 
 #[test]
