@@ -7,6 +7,7 @@
 // A test suite: failing loudly, with the case and the answer, is its whole job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
 
@@ -34,6 +35,7 @@ pub fn run(backend: &dyn Backend) {
     let cases: Vec<Case> = scim_cases::CASES
         .iter()
         .chain(transaction_cases::CASES.iter())
+        .chain(saml_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {
