@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod memory;
+pub mod scim;
 pub mod storage;
 pub mod transact;
 
