@@ -69,10 +69,12 @@ pub use error::{Result, StoreError};
 pub use invitations::OpenInvitation;
 pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
-pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
+pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, User};
 pub use saml::{IdpSettings, SamlOptions, SamlRequest};
 pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
+/// The kind of a team: the policy engine's, the one type every surface uses.
+pub use tessera_policy::TeamKind;
 pub use throttle::FailureLimit;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;
