@@ -144,16 +144,37 @@ impl BuiltInTeam {
     }
 }
 
-/// What kind of team a team is.
+/// What kind of team a team is (the engine's rules and every surface use this one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TeamKind {
-    /// One of the two built-in teams (T1).
-    BuiltIn(BuiltInTeam),
+    /// The built-in team every user belongs to (T1).
+    AllUsers,
+    /// The built-in team of account admins (T1).
+    AccountAdmins,
     /// Created in the app, or detached from the IdP (T6, T7).
     Local,
     /// Created by an IdP group (T2).
     IdpManaged,
+}
+
+impl TeamKind {
+    /// The kind of a built-in team.
+    pub fn of_built_in(team: BuiltInTeam) -> Self {
+        match team {
+            BuiltInTeam::AllUsers => TeamKind::AllUsers,
+            BuiltInTeam::AccountAdmins => TeamKind::AccountAdmins,
+        }
+    }
+
+    /// Which built-in team this kind is, if it is one.
+    pub fn built_in(self) -> Option<BuiltInTeam> {
+        match self {
+            TeamKind::AllUsers => Some(BuiltInTeam::AllUsers),
+            TeamKind::AccountAdmins => Some(BuiltInTeam::AccountAdmins),
+            TeamKind::Local | TeamKind::IdpManaged => None,
+        }
+    }
 }
 
 /// A `teams` row.
@@ -191,7 +212,7 @@ impl TeamRecord {
     /// Built-in, local or IdP-managed.
     pub fn kind(&self) -> TeamKind {
         match (self.built_in, self.idp_managed) {
-            (Some(built_in), _) => TeamKind::BuiltIn(built_in),
+            (Some(built_in), _) => TeamKind::of_built_in(built_in),
             (None, true) => TeamKind::IdpManaged,
             (None, false) => TeamKind::Local,
         }

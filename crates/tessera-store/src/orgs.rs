@@ -1,13 +1,14 @@
 //! Orgs, their built-in teams and their audit log.
 
 use crate::connection::write_transaction;
-use crate::records::{AuditEntry, Org, OrgSummary, Team, TeamKind};
+use crate::records::{AuditEntry, Org, OrgSummary, Team};
 use crate::schema::{audit_log, memberships, orgs, teams, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{CoreError, OrgId, OrgKind, Source, TeamId, WorkspaceName};
+use tessera_policy::TeamKind;
 
 /// The display names of the two built-in teams (T1).
 pub(crate) const ALL_USERS: &str = "All Users";

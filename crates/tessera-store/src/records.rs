@@ -6,6 +6,7 @@ use tessera_core::{
     ConnectionMode, Email, LoginMethod, OrgId, OrgKind, Role, Source, TeamId, UserId, UserStatus,
     WalkthroughStep, WorkspaceName,
 };
+use tessera_policy::TeamKind;
 
 /// An org (customer workspace) and its connection settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,20 +47,6 @@ pub struct OrgSummary {
     pub users: i64,
     /// How many teams it has, built-in ones included.
     pub teams: i64,
-}
-
-/// What kind of team a team is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TeamKind {
-    /// The built-in team every user belongs to (T1).
-    AllUsers,
-    /// The built-in team of account admins (T1).
-    AccountAdmins,
-    /// Created in the app (T6).
-    Local,
-    /// Created by an IdP group (T2).
-    IdpManaged,
 }
 
 /// A team.

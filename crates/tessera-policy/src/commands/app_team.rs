@@ -26,12 +26,12 @@ pub(crate) fn add_member<V: OrgView + ?Sized>(
     let team = ctx.team(team_id)?;
     match team.kind() {
         TeamKind::IdpManaged => return Err(PolicyError::IdpTeamMembers { team: team.name }),
-        TeamKind::BuiltIn(BuiltInTeam::AccountAdmins) => {
+        TeamKind::AccountAdmins => {
             return Err(PolicyError::BuiltInMembership {
                 team: BuiltInTeam::AccountAdmins,
             });
         }
-        TeamKind::BuiltIn(BuiltInTeam::AllUsers) | TeamKind::Local => {}
+        TeamKind::AllUsers | TeamKind::Local => {}
     }
     let user = ctx.user(user_id)?;
     ctx.subject(Subject::User(user.id));
@@ -63,12 +63,12 @@ pub(crate) fn remove_member<V: OrgView + ?Sized>(
 ) -> PolicyResult<(), V::Error> {
     let who = ctx.authorize(by, "manage team members", "T6")?;
     let team = ctx.team(team_id)?;
-    match team.kind() {
-        TeamKind::IdpManaged => return Err(PolicyError::IdpTeamMembers { team: team.name }),
-        TeamKind::BuiltIn(built_in) => {
-            return Err(PolicyError::BuiltInMembership { team: built_in });
-        }
-        TeamKind::Local => {}
+    let kind = team.kind();
+    if kind == TeamKind::IdpManaged {
+        return Err(PolicyError::IdpTeamMembers { team: team.name });
+    }
+    if let Some(built_in) = kind.built_in() {
+        return Err(PolicyError::BuiltInMembership { team: built_in });
     }
     let user = ctx.user(user_id)?;
     ctx.subject(Subject::User(user.id));
@@ -211,16 +211,19 @@ fn local_team<V: OrgView + ?Sized>(
     action: &'static str,
 ) -> PolicyResult<TeamRecord, V::Error> {
     let team = ctx.team(team_id)?;
-    match team.kind() {
-        TeamKind::BuiltIn(built_in) => Err(PolicyError::BuiltInTeamFixed {
+    let kind = team.kind();
+    if let Some(built_in) = kind.built_in() {
+        return Err(PolicyError::BuiltInTeamFixed {
             team: built_in,
             action,
-        }),
+        });
+    }
+    match kind {
         TeamKind::IdpManaged => Err(PolicyError::IdpTeamFixed {
             team: team.name,
             action,
         }),
-        TeamKind::Local => Ok(team),
+        _ => Ok(team),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::storage::Storage;
 use crate::transact::{decide_and_apply, read, write};
 use chrono::{DateTime, Duration, Utc};
 use tessera_core::{Email, OrgId, TokenHash, UserName, UserStatus};
-use tessera_policy::{Command, OrgView, ProvisionedUser, Subject};
+use tessera_policy::{Command, ProvisionedUser, Subject};
 
 pub(super) const CASES: [Case; 3] = [
     (
