@@ -5,10 +5,11 @@
 //! implements over SQLite and PostgreSQL and [`memory::MemoryStorage`] in memory.
 //! Every failure is a [`ServiceError`] of one [`ErrorKind`].
 
+pub mod connect;
 pub mod error;
 pub mod memory;
 pub mod storage;
 pub mod transact;
 
-pub use error::{ErrorKind, ServiceError, ServiceResult, StorageError};
+pub use error::{ErrorDetails, ErrorKind, ServiceError, ServiceResult, StorageError};
 pub use storage::{OrgSummary, RecordQuery, ScimResourceKind, Storage, Transaction};

@@ -2,16 +2,18 @@
 //! for writes.
 
 use super::OrgData;
+use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
 use crate::error::StorageError;
 use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use tessera_core::{Email, TeamId, UserId, UserName};
+use tessera_core::{Email, TeamId, TokenHash, UserId, UserName};
+use tessera_mapping::SnapshotRow;
 use tessera_policy::memory::MemoryOrg;
 use tessera_policy::{
-    AuditEntry, BuiltInTeam, Change, Decision, OrgRecord, OrgView, PendingMembership, TeamRecord,
-    UserRecord, team_name_key,
+    AuditEntry, BuiltInTeam, Change, Decision, MappingLink, OrgRecord, OrgView, PendingMembership,
+    TeamRecord, UserRecord, team_name_key,
 };
 use tessera_scim::filter::IndexedAttribute;
 
@@ -47,6 +49,13 @@ impl<'a> MemoryTransaction<'a> {
 
     fn rows<T>(&self, look: impl FnOnce(&MemoryOrg) -> T) -> T {
         self.with(|data| look(&data.rows))
+    }
+
+    fn edit<T>(&self, change: impl FnOnce(&mut OrgData) -> T) -> Result<T, StorageError> {
+        match self {
+            Self::Read(_) => Err(read_only()),
+            Self::Write(data) => Ok(change(&mut data.borrow_mut())),
+        }
     }
 
     fn change(&self, decision: &Decision) -> Result<(), StorageError> {
@@ -245,6 +254,77 @@ impl Transaction for MemoryTransaction<'_> {
         self.change(&Decision {
             changes,
             ..Decision::default()
+        })
+    }
+
+    // --- Connect walkthrough ---
+
+    fn walkthrough(&self) -> Result<WalkthroughRecord, StorageError> {
+        Ok(self.with(|data| data.connect.walkthrough.clone()))
+    }
+
+    fn save_walkthrough(
+        &self,
+        expected: &WalkthroughRecord,
+        next: &WalkthroughRecord,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.save_walkthrough(expected, next))?
+    }
+
+    fn mapping_users(&self) -> Result<Vec<SnapshotRow>, StorageError> {
+        Ok(self.rows(|rows| {
+            rows.users()
+                .map(|u| SnapshotRow {
+                    user_id: u.id,
+                    email: u.email.clone(),
+                })
+                .collect()
+        }))
+    }
+
+    fn latest_mapping_export(&self) -> Result<Option<MappingExportRecord>, StorageError> {
+        Ok(self.with(|data| data.connect.latest_export()))
+    }
+
+    fn insert_mapping_export(&self, export: &MappingExportRecord) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.insert_export(export))
+    }
+
+    fn mark_mapping_uploaded(
+        &self,
+        export_id: &str,
+        links: &[MappingLink],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.mark_uploaded(export_id, links, now))
+    }
+
+    fn idp_connection(&self) -> Result<Option<IdpConnectionRecord>, StorageError> {
+        Ok(self.with(|data| data.connect.idp.clone()))
+    }
+
+    fn save_idp_connection(
+        &self,
+        connection: &IdpConnectionRecord,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.idp = Some(connection.clone()))
+    }
+
+    fn scim_token_active(&self) -> Result<bool, StorageError> {
+        Ok(self.with(|data| !data.scim_tokens.is_empty()))
+    }
+
+    fn replace_scim_token(
+        &self,
+        hash: &TokenHash,
+        _now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.edit(|data| {
+            let revoked = !data.scim_tokens.is_empty();
+            data.scim_tokens = vec![hash.clone()];
+            revoked
         })
     }
 }
