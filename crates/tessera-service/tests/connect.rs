@@ -1,6 +1,8 @@
 //! The Connect walkthrough service over the in-memory backend: every step allowed in
 //! order, and every refusal (W2, W3, C1, C2, M2, invalid IdP details) changing nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
+
 use chrono::{DateTime, TimeZone, Utc};
 use tessera_core::{ConnectionMode, Email, OrgId, OrgKind, Role, WalkthroughStep, WorkspaceName};
 use tessera_policy::{Actor, Command, InviteChannel};
