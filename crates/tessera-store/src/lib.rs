@@ -27,10 +27,6 @@ mod time;
 mod tokens;
 mod users;
 
-pub use connect::{
-    CertificateSummary, ConnectError, IdpDetails, IdpSummary, MappedRow, MappingExport,
-    MappingSummary, MappingUpload, NextAction, Walkthrough,
-};
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
 pub use invitations::OpenInvitation;
@@ -41,6 +37,10 @@ pub use saml::{IdpSettings, SamlOptions, SamlRequest};
 pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
 pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
+pub use tessera_service::connect::{
+    CertificateSummary, IdpDetails, IdpSummary, MappedRow, MappingExport, MappingSummary,
+    MappingUpload, NextAction, Walkthrough,
+};
 pub use throttle::FailureLimit;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;

@@ -54,7 +54,7 @@ pub(crate) fn sheet_failed(error: MappingError) -> ServiceError {
 }
 
 /// The IdP details do not hold up; `reason` says why, in a sentence.
-pub(crate) fn invalid_idp(reason: impl Into<String>) -> ServiceError {
+pub fn invalid_idp(reason: impl Into<String>) -> ServiceError {
     ServiceError::new(
         ErrorKind::Invalid,
         format!("the IdP details are invalid: {}", reason.into()),

@@ -16,6 +16,7 @@ pub mod records;
 mod state;
 mod steps;
 
+pub use error::invalid_idp as invalid_idp_details;
 pub use idp::{CertificateSummary, IdpDetails, IdpSummary};
 pub use mapping::{MappedRow, MappingExport, MappingUpload};
 pub use state::{MappingSummary, NextAction, Walkthrough};
