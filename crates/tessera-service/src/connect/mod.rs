@@ -8,6 +8,34 @@
 //! SCIM credentials (scim mode, C3, [`ConnectService::issue_scim_token`]) → connected
 //! (C4, C5, [`ConnectService::complete`]). [`ConnectService::walkthrough`] tells where
 //! an org stands and what comes next.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use tessera_core::{ConnectionMode, OrgKind, WorkspaceName};
+//! use tessera_policy::Actor;
+//! use tessera_service::connect::{ConnectService, NextAction};
+//! use tessera_service::memory::{MemoryStorage, NewOrg};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+//! let storage = MemoryStorage::new();
+//! let new = NewOrg {
+//!     workspace: WorkspaceName::parse("acme")?,
+//!     kind: OrgKind::Production,
+//!     sso_enabled: true,
+//!     connection_mode: None,
+//!     connected_at: None,
+//! };
+//! let org = storage.create_org(new, now)?;
+//! let connect = ConnectService::new(&storage);
+//! connect.set_mode(org, ConnectionMode::Scim, Actor::Operator, now)?;
+//! let sheet = connect.export_mapping(org, Actor::Operator, now)?;
+//! assert_eq!(sheet.file_name, "user-mapping-acme.xlsx");
+//! let next = connect.walkthrough(org)?.next;
+//! assert_eq!(next, Some(NextAction::UploadMapping));
+//! # Ok(())
+//! # }
+//! ```
 
 mod error;
 mod idp;
