@@ -17,8 +17,8 @@ setup:
 run *FLAGS: setup
     cargo run --package tessera-server -- {{FLAGS}}
 
-# Run every test, on SQLite and PostgreSQL (starts a local PostgreSQL that is installed but down)
-test: setup
+# Check formatting and lints, then run every test and doc test, on SQLite and PostgreSQL (starts a local PostgreSQL that is installed but down)
+test: setup lint
     #!/usr/bin/env bash
     set -euo pipefail
     if scripts/ensure-postgres.sh; then export TESSERA_TEST_REQUIRE_POSTGRES=1; fi
@@ -26,12 +26,13 @@ test: setup
     mkdir -p "$CARGO_TARGET_DIR"
     log="$CARGO_TARGET_DIR/test-output.txt"
     cargo test --workspace --all-targets 2>&1 | tee "$log"
+    cargo test --workspace --doc 2>&1 | tee -a "$log"  # the crate docs' examples (--all-targets skips them)
     scripts/conformance.sh  # the PyPI SCIM conformance tools (fixtures/scim/README.md)
     "$CARGO_TARGET_DIR/debug/tessera-abuse" --quick  # the abuse suite against the debug server (docs/security.md)
-    # One closing line for the whole run (the crates have no doc tests).
+    # One closing line for the whole run: the unit, integration and doc tests together.
     awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
 
-# Check formatting and lints, as CI's reviewers do
+# Check formatting and lints (the first step of `just test`, so of CI)
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings

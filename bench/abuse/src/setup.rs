@@ -105,12 +105,7 @@ fn scim_users(store: &Store, org: &SeededOrg, count: usize) -> anyhow::Result<()
         user.given_name = Some("Seeded".into());
         user.family_name = Some(format!("User {i}"));
         user.external_id = Some(format!("ext-{i}"));
-        store.execute_scim(
-            org.id,
-            &Command::ScimCreateUser(user),
-            None,
-            SystemClock.now(),
-        )?;
+        store.execute(org.id, &Command::ScimCreateUser(user), SystemClock.now())?;
     }
     Ok(())
 }

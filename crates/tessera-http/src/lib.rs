@@ -44,14 +44,24 @@ pub(crate) struct AppState {
     pub sp_keys: Arc<tessera_saml::SpKeyPair>,
     /// The largest request body read, in bytes (`body_limit_bytes`).
     pub body_limit: usize,
-    /// The SCIM server's limits (rate per org, filter scans).
-    pub scim: scim::ScimLimits,
+    /// The SCIM server (rate per org, filter scans, body size).
+    pub scim: Arc<tessera_service::scim::ScimService>,
     /// The SAML endpoints' limits and refusal-record limiter.
     pub saml: Arc<saml::Guards>,
     /// The brute-force brake on password sign-in.
     pub login: login::LoginThrottle,
     /// How long web sessions and refresh tokens live (sliding, and at most).
     pub session_lifetime: chrono::Duration,
+}
+
+/// The SCIM service over the store, with the configured limits.
+fn scim_service(config: &Config, store: &Store) -> tessera_service::scim::ScimService {
+    let mut scim = tessera_service::scim::ScimConfig::new(config.public_url.trim_end_matches('/'));
+    scim.max_body_bytes = config.body_limit_bytes;
+    scim.filter_scan_limit = config.scim_filter_scan_limit;
+    scim.rate_limit_per_second = config.scim_rate_limit_per_second;
+    scim.rate_limit_burst = config.scim_rate_limit_burst;
+    tessera_service::scim::ScimService::new(Arc::new(store.clone()), scim)
 }
 
 /// A bound server, ready to be awaited.
@@ -78,13 +88,13 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     }
     let sp_keys = Arc::new(sp_keys(&config, &store, clock.as_ref())?);
     let state = AppState {
+        scim: Arc::new(scim_service(&config, &store)),
         store,
         metrics: metrics::Metrics::new().map_err(|e| StartError::Runtime(e.to_string()))?,
         clock,
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         sp_keys,
         body_limit: config.body_limit_bytes,
-        scim: scim::ScimLimits::from_config(&config),
         saml: Arc::new(saml::Guards::new(&config)),
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),

@@ -13,6 +13,38 @@
 //! An upload is untrusted input on a shared server: [`limits`] bounds the file, its
 //! zip parts (declared and inflated), shared strings, rows, cells and cell text, and
 //! the Users sheet is streamed cell by cell, so no declared range sizes an allocation.
+//!
+//! # Example
+//!
+//! ```
+//! use tessera_core::{Email, UserId, WorkspaceName};
+//! use tessera_mapping::{Snapshot, SnapshotRow, export, file_name, import};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let ada = SnapshotRow { user_id: UserId::random(), email: Email::parse("ada@acme.example")? };
+//! let bob = SnapshotRow { user_id: UserId::random(), email: Email::parse("bob@acme.example")? };
+//! let snapshot = Snapshot {
+//!     export_id: "export-1".into(), // remembered with the snapshot, written into the file
+//!     workspace: WorkspaceName::parse("acme")?,
+//!     rows: vec![ada.clone(), bob.clone()],
+//! };
+//! let bytes = export(&snapshot)?; // the .xlsx the admin downloads (M1)
+//! let name = file_name(&snapshot.workspace);
+//! assert_eq!(name, "user-mapping-acme.xlsx");
+//!
+//! // Uploaded back unchanged: each user links to its pre-filled IdP email (M3).
+//! let current = [ada.clone(), bob.clone()];
+//! let links = import(&name, &bytes, &snapshot, &current)?;
+//! assert_eq!(links.len(), 2);
+//! assert_eq!(links[0].user_id, ada.user_id);
+//! assert_eq!(links[0].idp_email, Some(ada.email.clone()));
+//!
+//! // A renamed file is refused, with the problem listed, and links nothing (M2).
+//! let refused = import("mapping.xlsx", &bytes, &snapshot, &current).err().ok_or("accepted")?;
+//! assert!(!refused.problems.is_empty());
+//! # Ok(())
+//! # }
+//! ```
 
 mod archive;
 mod error;

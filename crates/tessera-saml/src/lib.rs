@@ -11,6 +11,45 @@
 //! - [`AuthnRequest`]: SP-initiated login over HTTP-Redirect (optionally signed) or POST.
 //! - [`sp_metadata`] and [`IdpMetadata`]: metadata out and in.
 //! - [`relay_state::sanitize`]: only same-host relative paths.
+//!
+//! # Example
+//!
+//! SP-initiated login needs no IdP at hand: read the metadata an admin pasted, and
+//! build the AuthnRequest that sends the browser there.
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use tessera_core::WorkspaceName;
+//! use tessera_saml::{AuthnRequest, IdpMetadata, Limits, ServiceProvider, decode_redirect};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let xml = include_str!("../../../fixtures/saml/idp-metadata/okta.xml");
+//! let metadata = IdpMetadata::parse(xml.as_bytes())?;
+//! assert_eq!(metadata.entity_id, "http://www.okta.com/exk1fcia6d6EMsf331d8");
+//! let idp = metadata.to_identity_provider()?; // its pinned certificates included
+//!
+//! let workspace = WorkspaceName::parse("acme")?;
+//! let sp = ServiceProvider::for_workspace("https://app.example.com", workspace, None)?;
+//! assert_eq!(sp.acs_url, "https://app.example.com/saml/acme/acs");
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().ok_or("no such time")?;
+//! let request = AuthnRequest::new(&sp, &idp, now, Duration::minutes(10));
+//! // Keep request.id() until request.expires_at(): the response must answer it.
+//! let url = request.redirect_url(Some("/app"), None)?;
+//! assert!(url.starts_with(&idp.sso_url));
+//!
+//! // What the IdP reads out of that URL (HTTP-Redirect binding: deflate + base64).
+//! let query = url.split_once('?').ok_or("no query")?.1;
+//! let encoded = form_urlencoded::parse(query.as_bytes())
+//!     .find(|(name, _)| name == "SAMLRequest")
+//!     .ok_or("no SAMLRequest")?
+//!     .1;
+//! let sent = String::from_utf8(decode_redirect(&encoded, &Limits::default())?)?;
+//! assert!(sent.contains(&format!(r#"ID="{}""#, request.id())));
+//! assert!(sent.contains("<saml:Issuer>https://app.example.com/saml/acme/metadata</saml:Issuer>"));
+//! # Ok(())
+//! # }
+//! ```
 
 mod attributes;
 mod authn_request;

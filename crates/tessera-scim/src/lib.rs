@@ -9,6 +9,35 @@
 //! - [`Projection`]: `attributes` / `excludedAttributes`.
 //! - [`discovery`]: ServiceProviderConfig, ResourceTypes and Schemas for a base URL.
 //! - [`ScimError`]: one error type, with the HTTP status and the RFC 7644 error body.
+//!
+//! # Example
+//!
+//! ```
+//! use serde_json::json;
+//! use tessera_scim::filter::{IndexedAttribute, indexed_lookup, matches, parse_filter};
+//! use tessera_scim::{PatchOpKind, normalise_patch};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Okta's lookup before it creates a user: answered from an index, no scan.
+//! let filter = parse_filter(r#"userName eq "ada@acme.example""#)?;
+//! let lookup = indexed_lookup(&filter).ok_or("not indexed")?;
+//! assert_eq!(lookup.attribute, IndexedAttribute::UserName);
+//! assert_eq!(lookup.values, ["ada@acme.example"]);
+//! // userName compares case-insensitively (RFC 7643).
+//! assert!(matches(&filter, &json!({"userName": "Ada@Acme.example"})));
+//!
+//! // Entra ID's PATCH dialect: a capitalised op and a string boolean.
+//! let body = json!({
+//!     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+//!     "Operations": [{"op": "Replace", "path": "active", "value": "False"}]
+//! });
+//! let operations = normalise_patch(&body)?;
+//! assert_eq!(operations.len(), 1);
+//! assert_eq!(operations[0].op, PatchOpKind::Replace);
+//! assert_eq!(operations[0].to_json(), json!({"op": "replace", "path": "active", "value": false}));
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod discovery;
 pub mod error;

@@ -10,42 +10,80 @@ use tessera_policy::{Command, Decision, RandomIds, decide};
 /// How many times a unit of work runs before the caller is told to retry later.
 pub const ATTEMPTS: usize = 8;
 
+/// The error of a unit of work: a [`ServiceError`] or a surface's own error that can
+/// carry one, telling whether a concurrent write won (the unit then runs again).
+pub trait UnitError: From<ServiceError> {
+    /// Whether the failure is a lost race.
+    fn lost_race(&self) -> bool;
+}
+
+impl UnitError for ServiceError {
+    fn lost_race(&self) -> bool {
+        ServiceError::lost_race(self)
+    }
+}
+
 /// Runs `work` in one write transaction of `storage` on `org`, again after each lost
-/// race (at most [`ATTEMPTS`] times); answers what the last run returned.
-pub fn write<T>(
+/// race (at most [`ATTEMPTS`] times); answers what the last run returned. A failed
+/// run writes nothing.
+pub fn write<T, E: UnitError>(
     storage: &dyn Storage,
     org: OrgId,
-    mut work: impl FnMut(&dyn Transaction) -> ServiceResult<T>,
-) -> ServiceResult<T> {
+    mut work: impl FnMut(&dyn Transaction) -> Result<T, E>,
+) -> Result<T, E> {
     let mut last = None;
     for _ in 0..ATTEMPTS {
         let mut output = None;
-        let outcome = storage.write(org, &mut |tx| {
-            output = Some(work(tx)?);
-            Ok(())
+        let mut failure = None;
+        let outcome = storage.write(org, &mut |tx| match work(tx) {
+            Ok(value) => {
+                output = Some(value);
+                Ok(())
+            }
+            Err(error) => {
+                failure = Some(error);
+                // Only rolls the transaction back: the caller gets `failure`.
+                Err(ServiceError::internal("the unit of work failed"))
+            }
         });
-        match (outcome, output) {
-            (Ok(()), Some(output)) => return Ok(output),
-            (Ok(()), None) => return Err(ServiceError::internal("a write answered nothing")),
-            (Err(error), _) if error.lost_race() => last = Some(error),
-            (Err(error), _) => return Err(error),
+        let error = match (outcome, output, failure) {
+            (_, _, Some(error)) => error,
+            (Ok(()), Some(value), None) => return Ok(value),
+            (Ok(()), None, None) => E::from(ServiceError::internal("a write answered nothing")),
+            (Err(error), _, None) => E::from(error),
+        };
+        if !error.lost_race() {
+            return Err(error);
         }
+        last = Some(error);
     }
-    Err(last.unwrap_or_else(|| ServiceError::internal("no attempt ran")))
+    Err(last.unwrap_or_else(|| E::from(ServiceError::internal("no attempt ran"))))
 }
 
 /// Runs `work` over one consistent read of `storage` on `org`.
-pub fn read<T>(
+pub fn read<T, E: From<ServiceError>>(
     storage: &dyn Storage,
     org: OrgId,
-    mut work: impl FnMut(&dyn Transaction) -> ServiceResult<T>,
-) -> ServiceResult<T> {
+    mut work: impl FnMut(&dyn Transaction) -> Result<T, E>,
+) -> Result<T, E> {
     let mut output = None;
-    storage.read(org, &mut |tx| {
-        output = Some(work(tx)?);
-        Ok(())
-    })?;
-    output.ok_or_else(|| ServiceError::internal("a read answered nothing"))
+    let mut failure = None;
+    let outcome = storage.read(org, &mut |tx| match work(tx) {
+        Ok(value) => {
+            output = Some(value);
+            Ok(())
+        }
+        Err(error) => {
+            failure = Some(error);
+            Err(ServiceError::internal("the read failed"))
+        }
+    });
+    match (outcome, output, failure) {
+        (_, _, Some(error)) => Err(error),
+        (Ok(()), Some(value), None) => Ok(value),
+        (Ok(()), None, None) => Err(E::from(ServiceError::internal("a read answered nothing"))),
+        (Err(error), _, None) => Err(E::from(error)),
+    }
 }
 
 /// Decides `command` on the transaction's state and applies the decision in it.

@@ -4,6 +4,40 @@
 //! default; WAL mode, busy timeout, immediate write transactions) and PostgreSQL (the
 //! scale-out backend several servers share). Migrations are embedded and applied by
 //! [`Store::open`].
+//!
+//! [`Store`] implements the services' storage port, [`tessera_service::Storage`], with
+//! SQL only: the protocol logic stays in `tessera-service`.
+//!
+//! # Example
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use tessera_core::{OrgKind, WorkspaceName};
+//! use tessera_policy::{BuiltInTeam, OrgView};
+//! use tessera_service::Storage;
+//! use tessera_store::{Actor, Store};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = tempfile::tempdir()?; // a throwaway SQLite database
+//! let store = Store::open(&format!("sqlite://{}/tessera.db", dir.path().display()))?;
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().ok_or("no such time")?;
+//! let acme = WorkspaceName::parse("acme")?;
+//! let org = store.create_org(&acme, OrgKind::Production, &Actor::operator(), now)?;
+//! assert!(!org.sso_enabled, "off until the operator enables it (W3)");
+//! assert_eq!(store.teams(org.id)?.len(), 2, "All Users and Account Admins (T1)");
+//!
+//! // The same org through the storage port the services use.
+//! let summary = store.org_by_workspace(&acme)?.ok_or("not found")?;
+//! let mut all_users = None;
+//! store.read(summary.id, &mut |org| {
+//!     all_users = org.built_in_team(BuiltInTeam::AllUsers)?;
+//!     Ok(())
+//! })?;
+//! assert_eq!(all_users.ok_or("no All Users team")?.name, "All Users");
+//! # Ok(())
+//! # }
+//! ```
 
 mod connect;
 mod connection;
@@ -16,7 +50,6 @@ mod records;
 mod row_counts;
 mod saml;
 mod schema;
-mod scim;
 mod sessions;
 mod sp_keys;
 mod store;
@@ -34,7 +67,6 @@ pub use orgs::{Actor, AuditFilter};
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, TeamKind, User};
 pub use saml::{IdpSettings, SamlOptions, SamlRequest};
-pub use scim::{Listing, ScanTooLarge, ScimListRequest, ScimPage};
 pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
 pub use tessera_service::connect::{

@@ -1,132 +1,109 @@
-//! The SCIM 2.0 server (RFC 7644) under `/scim/v2/{ws}`: one set of endpoints that
-//! Okta, Entra ID, OneLogin, JumpCloud, PingFederate and PingOne drive unchanged.
-//!
-//! Requests are authenticated per org ([`auth`]), bodies are normalised by
-//! `tessera-scim`, every change is one `Store::execute` transaction decided by the
-//! policy engine (which writes the audit log and queues invitations), and every failure
-//! is answered as a SCIM Error ([`error`]).
+//! The SCIM 2.0 endpoints under `/scim/v2/{ws}`: an actix adapter over
+//! [`tessera_service::scim::ScimService`], which routes, authenticates and answers.
+//! Each endpoint is registered under its own pattern so that request logs and metrics
+//! name it; all of them hand the request to the service on the blocking pool.
 
-mod auth;
-mod discovery;
-mod error;
-mod groups;
-mod rate_limit;
-mod response;
-mod users;
-
+use crate::AppState;
+use actix_web::error::PayloadError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web};
-use error::ScimFailure;
-use rate_limit::ScimRateLimit;
+use tessera_service::scim::{Log, ScimRequest, ScimResponse};
 
-/// The SCIM server's limits, from the configuration.
-#[derive(Clone)]
-pub(crate) struct ScimLimits {
-    /// Requests per second per org (`scim_rate_limit_per_second`, `…_burst`).
-    pub rate_limit: ScimRateLimit,
-    /// The most rows an unindexed filter may scan (`scim_filter_scan_limit`).
-    pub filter_scan_limit: u64,
-}
-
-impl ScimLimits {
-    pub(crate) fn from_config(config: &crate::Config) -> Self {
-        Self {
-            rate_limit: ScimRateLimit::new(
-                config.scim_rate_limit_per_second,
-                config.scim_rate_limit_burst,
-            ),
-            filter_scan_limit: config.scim_filter_scan_limit,
-        }
-    }
-}
+/// The SCIM endpoints' patterns below the workspace's root.
+const PATTERNS: [&str; 12] = [
+    "/Users",
+    "/Users/.search",
+    "/Users/{id}",
+    "/Groups",
+    "/Groups/.search",
+    "/Groups/{id}",
+    "/ServiceProviderConfig",
+    "/ResourceTypes",
+    "/ResourceTypes/{id}",
+    "/.search",
+    "/Schemas",
+    "/Schemas/{id}",
+];
 
 /// Registers the SCIM endpoints; anything else under the SCIM root is a SCIM 404.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/scim/v2/{ws}")
-            .service(
-                web::resource("/Users")
-                    .route(web::get().to(users::list))
-                    .route(web::post().to(users::create))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(search("/Users/.search", web::post().to(users::search)))
-            .service(
-                web::resource("/Users/{id}")
-                    .route(web::get().to(users::get))
-                    .route(web::put().to(users::replace))
-                    .route(web::patch().to(users::patch))
-                    .route(web::delete().to(users::delete))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/Groups")
-                    .route(web::get().to(groups::list))
-                    .route(web::post().to(groups::create))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(search("/Groups/.search", web::post().to(groups::search)))
-            .service(
-                web::resource("/Groups/{id}")
-                    .route(web::get().to(groups::get))
-                    .route(web::put().to(groups::replace))
-                    .route(web::patch().to(groups::patch))
-                    .route(web::delete().to(groups::delete))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(read_only(
-                "/ServiceProviderConfig",
-                web::get().to(discovery::service_provider_config),
-            ))
-            .service(read_only(
-                "/ResourceTypes",
-                web::get().to(discovery::resource_types),
-            ))
-            .service(read_only(
-                "/ResourceTypes/{id}",
-                web::get().to(discovery::resource_type),
-            ))
-            .service(search("/.search", web::post().to(search_all_types)))
-            .service(read_only("/Schemas", web::get().to(discovery::schemas)))
-            .service(read_only("/Schemas/{id}", web::get().to(discovery::schema)))
-            .default_service(web::to(unknown_endpoint)),
-    );
-}
-
-/// A discovery resource: GET only, other methods answer 405.
-fn read_only(path: &str, get: actix_web::Route) -> actix_web::Resource {
-    web::resource(path)
-        .route(get)
-        .default_service(web::to(method_not_allowed))
-}
-
-/// A `.search` endpoint: POST only, other methods answer 405.
-fn search(path: &str, post: actix_web::Route) -> actix_web::Resource {
-    web::resource(path)
-        .route(post)
-        .default_service(web::to(method_not_allowed))
-}
-
-/// `POST /.search` across resource types: optional in RFC 7644 §3.4.3, answered 501
-/// (§3.12) as the RFC suggests for an operation the provider does not support.
-async fn search_all_types() -> Result<HttpResponse, ScimFailure> {
-    Err(ScimFailure::NotImplemented {
-        what: "searching several resource types at once (POST /.search); use /Users/.search or /Groups/.search",
-    })
+    let mut scope = web::scope("/scim/v2/{ws}");
+    for pattern in PATTERNS {
+        scope = scope.service(web::resource(pattern).to(dispatch));
+    }
+    cfg.service(scope.default_service(web::to(dispatch)));
 }
 
 /// The SCIM 413 answer, for the body-size middleware.
 pub(crate) fn payload_too_large() -> HttpResponse {
-    actix_web::ResponseError::error_response(&ScimFailure::PayloadTooLarge)
+    to_http(tessera_service::scim::payload_too_large(), "")
 }
 
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ScimFailure> {
-    Err(ScimFailure::MethodNotAllowed {
-        method: req.method().to_string(),
+async fn dispatch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> HttpResponse {
+    let workspace = req.match_info().get("ws").unwrap_or_default().to_owned();
+    let body = match body {
+        Ok(body) => body,
+        Err(error) => {
+            return match error.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => payload_too_large(),
+                _ => HttpResponse::BadRequest().finish(),
+            };
+        }
+    };
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (authorization, if_match) = (header(AUTHORIZATION), header(IF_MATCH));
+    let path = below_root(req.uri().path());
+    let method = req.method().as_str().to_owned();
+    let query = req.query_string().to_owned();
+    let now = state.clock.now();
+    let scim = state.scim.clone();
+    let ws = workspace.clone();
+    let answer = web::block(move || {
+        let request = ScimRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            authorization: authorization.as_deref(),
+            if_match: if_match.as_deref(),
+            body: &body,
+        };
+        scim.serve(&ws, &request, now)
     })
+    .await;
+    match answer {
+        Ok(response) => to_http(response, &workspace),
+        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+    }
 }
 
-async fn unknown_endpoint(req: HttpRequest) -> Result<HttpResponse, ScimFailure> {
-    Err(ScimFailure::UnknownEndpoint {
-        path: req.path().to_owned(),
-    })
+/// The path after `/scim/v2/{ws}`, still percent-encoded (empty for the root).
+fn below_root(path: &str) -> String {
+    path.strip_prefix("/scim/v2/")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(_, rest)| format!("/{rest}"))
+        .unwrap_or_default()
+}
+
+fn to_http(response: ScimResponse, workspace: &str) -> HttpResponse {
+    match &response.log {
+        Some(Log::Warn(message)) => tracing::warn!(workspace, "{message}"),
+        Some(Log::Error(message)) => tracing::error!(workspace, "{message}"),
+        None => {}
+    }
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut http = HttpResponse::build(status);
+    for (name, value) in &response.headers {
+        http.insert_header((*name, value.as_str()));
+    }
+    http.body(response.body)
 }

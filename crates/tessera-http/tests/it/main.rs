@@ -15,6 +15,7 @@ mod pages;
 mod saml;
 mod saml_guards;
 mod scim_concurrency;
+mod scim_embedded;
 mod scim_entra_validator;
 mod scim_fixtures;
 mod scim_limits;

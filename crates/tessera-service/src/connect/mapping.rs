@@ -117,7 +117,7 @@ impl ConnectService<'_> {
         by: Actor,
         now: DateTime<Utc>,
     ) -> ServiceResult<MappingUpload> {
-        let (snapshot, current) = read(self.storage, org, |tx| {
+        let (snapshot, current) = read(self.storage, org, |tx| -> ServiceResult<_> {
             let position = Position::load(tx)?;
             position.require(WalkthroughStep::MappingDownloaded, DOWNLOAD_FIRST)?;
             let snapshot =

@@ -5,7 +5,6 @@ pub(crate) mod apply;
 pub(crate) mod execute;
 mod reads;
 pub(crate) mod rows;
-mod scim_writes;
 pub(crate) mod view;
 
 pub use execute::ExecuteError;

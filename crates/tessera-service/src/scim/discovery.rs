@@ -1,54 +1,45 @@
 //! `/ServiceProviderConfig`, `/ResourceTypes`, `/Schemas`: what this server supports.
 
-use super::auth::ScimOrg;
-use super::error::ScimFailure;
-use super::response::{MAX_RESULTS, json_response, not_found};
-use actix_web::{HttpResponse, web};
+use super::MAX_RESULTS;
+use super::failure::ScimFailure;
+use super::response::{ScimResponse, not_found};
 use serde_json::Value;
 use tessera_scim::{ListResponse, discovery};
 
 /// `GET /ServiceProviderConfig`.
-pub(crate) async fn service_provider_config(org: ScimOrg) -> HttpResponse {
-    json_response(discovery::service_provider_config(
-        &org.base_url,
-        MAX_RESULTS,
-    ))
+pub(crate) fn service_provider_config(base_url: &str) -> ScimResponse {
+    ScimResponse::json(
+        200,
+        &discovery::service_provider_config(base_url, MAX_RESULTS),
+    )
 }
 
 /// `GET /ResourceTypes`.
-pub(crate) async fn resource_types(org: ScimOrg) -> HttpResponse {
-    json_response(list(discovery::resource_types(&org.base_url)))
+pub(crate) fn resource_types(base_url: &str) -> ScimResponse {
+    ScimResponse::json(200, &list(discovery::resource_types(base_url)))
 }
 
 /// `GET /ResourceTypes/{id}`.
-pub(crate) async fn resource_type(
-    org: ScimOrg,
-    id: web::Path<(String, String)>,
-) -> Result<HttpResponse, ScimFailure> {
-    let (_, id) = id.into_inner();
-    discovery::resource_type(&org.base_url, &id)
-        .map(json_response)
-        .ok_or_else(|| not_found("ResourceType", &id))
+pub(crate) fn resource_type(base_url: &str, id: &str) -> Result<ScimResponse, ScimFailure> {
+    discovery::resource_type(base_url, id)
+        .map(|found| ScimResponse::json(200, &found))
+        .ok_or_else(|| not_found("ResourceType", id).into())
 }
 
 /// `GET /Schemas`.
-pub(crate) async fn schemas(org: ScimOrg) -> HttpResponse {
-    let schemas = discovery::schemas(&org.base_url)
+pub(crate) fn schemas(base_url: &str) -> ScimResponse {
+    let schemas = discovery::schemas(base_url)
         .into_iter()
         .map(emails_required)
         .collect();
-    json_response(list(schemas))
+    ScimResponse::json(200, &list(schemas))
 }
 
 /// `GET /Schemas/{id}`.
-pub(crate) async fn schema(
-    org: ScimOrg,
-    id: web::Path<(String, String)>,
-) -> Result<HttpResponse, ScimFailure> {
-    let (_, id) = id.into_inner();
-    discovery::schema(&org.base_url, &id)
-        .map(|schema| json_response(emails_required(schema)))
-        .ok_or_else(|| not_found("Schema", &id))
+pub(crate) fn schema(base_url: &str, id: &str) -> Result<ScimResponse, ScimFailure> {
+    discovery::schema(base_url, id)
+        .map(|schema| ScimResponse::json(200, &emails_required(schema)))
+        .ok_or_else(|| not_found("Schema", id).into())
 }
 
 /// Every Tessera account needs an email (invitations, U2; the M3 link): the User schema

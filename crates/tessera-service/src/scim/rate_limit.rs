@@ -1,4 +1,4 @@
-//! The per-org SCIM rate limit: one runaway tenant cannot starve the others. Requests
+//! The per-org SCIM rate limit (a `governor` GCRA limiter, per process): one runaway tenant cannot starve the others. Requests
 //! are counted only once their bearer token is valid, so nobody can spend an org's
 //! budget (and lock its IdP out) by spamming requests with bad tokens.
 
@@ -21,8 +21,8 @@ pub(crate) struct ScimRateLimit {
 /// refusal of a minute is logged, the rest only answered).
 #[derive(Debug)]
 pub(crate) struct OverRate {
-    pub wait: Duration,
-    pub log: bool,
+    pub(crate) wait: Duration,
+    pub(crate) log: bool,
 }
 
 impl ScimRateLimit {
