@@ -28,6 +28,18 @@ impl Backend for Sql {
         let token = self.0.issue_scim_token(org.id, &operator, now).unwrap();
         (org.id, token)
     }
+
+    fn walkthrough_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> OrgId {
+        let operator = Actor::operator();
+        let org = self
+            .0
+            .create_org(workspace, OrgKind::Production, &operator, now)
+            .unwrap();
+        self.0
+            .set_sso_enabled(workspace, true, &operator, now)
+            .unwrap();
+        org.id
+    }
 }
 
 #[test]
