@@ -17,16 +17,12 @@ impl Backend for Sql {
     }
 
     fn scim_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> (OrgId, String) {
-        let operator = Actor::operator();
-        let org = self
+        let org = self.walkthrough_org(workspace, now);
+        let token = self
             .0
-            .create_org(workspace, OrgKind::Production, &operator, now)
+            .issue_scim_token(org, &Actor::operator(), now)
             .unwrap();
-        self.0
-            .set_sso_enabled(workspace, true, &operator, now)
-            .unwrap();
-        let token = self.0.issue_scim_token(org.id, &operator, now).unwrap();
-        (org.id, token)
+        (org, token)
     }
 
     fn walkthrough_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> OrgId {
