@@ -2,14 +2,15 @@
 //! Connect walkthrough (C1, C2, W2, W3).
 
 use crate::cli::parse_workspace;
-use crate::output::print;
+use crate::output::{failed, print};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use std::path::PathBuf;
 use tessera_core::{Clock, ConnectionMode, WorkspaceName};
 use tessera_policy::Actor;
-use tessera_store::{IdpDetails, Store};
+use tessera_service::connect::{ConnectService, IdpDetails};
+use tessera_store::Store;
 
 /// `connection …` verbs.
 #[derive(Debug, Subcommand)]
@@ -86,8 +87,11 @@ pub fn connection(
         ConnectionCommand::SetMode { ws, mode } => {
             let org = store.org(&ws)?;
             let mode = ConnectionMode::from(mode);
-            store.set_connection_mode(org.id, mode, Actor::Operator, clock.now())?;
-            let walkthrough = store.walkthrough(org.id)?;
+            let connect = ConnectService::new(store);
+            connect
+                .set_mode(org.id, mode, Actor::Operator, clock.now())
+                .map_err(failed)?;
+            let walkthrough = connect.walkthrough(org.id).map_err(failed)?;
             print(json, &walkthrough, || {
                 format!(
                     "{ws}: connection mode {mode}; walkthrough at {}",
@@ -110,14 +114,18 @@ pub fn idp(
     };
     let now = clock.now();
     let details = match (&args.metadata, &args.entity_id, &args.sso_url, &args.cert) {
-        (Some(metadata), None, None, None) => IdpDetails::from_metadata(&read(metadata)?, now)?,
+        (Some(metadata), None, None, None) => {
+            IdpDetails::from_metadata(&read(metadata)?, now).map_err(failed)?
+        }
         (None, Some(entity_id), Some(sso_url), Some(cert)) => {
-            IdpDetails::from_parts(entity_id, sso_url, &read(cert)?, now)?
+            IdpDetails::from_parts(entity_id, sso_url, &read(cert)?, now).map_err(failed)?
         }
         _ => anyhow::bail!("give --metadata FILE, or --entity-id, --sso-url and --cert together"),
     };
     let org = store.org(&args.ws)?;
-    store.set_idp(org.id, &details, Actor::Operator, now)?;
+    ConnectService::new(store)
+        .set_idp(org.id, &details, Actor::Operator, now)
+        .map_err(failed)?;
     let summary = details.summary();
     print(json, &json!({ "idp": summary }), || {
         format!(

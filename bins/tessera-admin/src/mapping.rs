@@ -2,14 +2,16 @@
 //! (M1–M3) from the command line.
 
 use crate::cli::parse_workspace;
-use crate::output::print;
+use crate::output::{failed, print};
 use anyhow::Context;
 use clap::Subcommand;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tessera_core::{Clock, WorkspaceName};
 use tessera_policy::Actor;
-use tessera_store::{ConnectError, MappingUpload, Store};
+use tessera_service::ErrorDetails;
+use tessera_service::connect::{ConnectService, MappingUpload};
+use tessera_store::Store;
 
 /// `mapping …` verbs.
 #[derive(Debug, Subcommand)]
@@ -45,7 +47,9 @@ pub fn run(
     match command {
         MappingCommand::Export { ws, output } => {
             let org = store.org(&ws)?;
-            let sheet = store.export_mapping(org.id, Actor::Operator, clock.now())?;
+            let sheet = ConnectService::new(store)
+                .export_mapping(org.id, Actor::Operator, clock.now())
+                .map_err(failed)?;
             let path = output.unwrap_or_else(|| PathBuf::from(&sheet.file_name));
             std::fs::write(&path, &sheet.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -63,20 +67,21 @@ pub fn run(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            match store.import_mapping(org.id, &name, &bytes, dry_run, Actor::Operator, clock.now())
-            {
-                Ok(upload) => print(json, &upload, || describe(&upload)),
-                Err(ConnectError::MappingRejected(rejection)) => {
-                    for problem in &rejection.problems {
-                        eprintln!("{problem}");
+            let by = Actor::Operator;
+            let upload = ConnectService::new(store)
+                .import_mapping(org.id, &name, &bytes, dry_run, by, clock.now())
+                .map_err(|error| {
+                    if let Some(ErrorDetails::MappingRejected(rejection)) = &error.details {
+                        for problem in &rejection.problems {
+                            eprintln!("{problem}");
+                        }
+                        if rejection.omitted > 0 {
+                            eprintln!("… and {} more problem(s)", rejection.omitted);
+                        }
                     }
-                    if rejection.omitted > 0 {
-                        eprintln!("… and {} more problem(s)", rejection.omitted);
-                    }
-                    Err(ConnectError::MappingRejected(rejection).into())
-                }
-                Err(other) => Err(other.into()),
-            }
+                    failed(error)
+                })?;
+            print(json, &upload, || describe(&upload))
         }
     }
 }

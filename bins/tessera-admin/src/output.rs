@@ -1,6 +1,7 @@
 //! Printing results as text or JSON.
 
 use serde::Serialize;
+use tessera_service::ServiceError;
 
 /// Prints `value` as pretty JSON with `--json`, else the text `describe` returns.
 pub fn print<T: Serialize>(
@@ -14,4 +15,13 @@ pub fn print<T: Serialize>(
         println!("{}", describe());
     }
     Ok(())
+}
+
+/// A service's failure as the CLI reports it: the message, and for server faults the
+/// detail (the operator has no server log to look in).
+pub fn failed(error: ServiceError) -> anyhow::Error {
+    match &error.log_detail {
+        Some(detail) => anyhow::anyhow!("{error}: {detail}"),
+        None => error.into(),
+    }
 }

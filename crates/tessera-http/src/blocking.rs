@@ -2,6 +2,9 @@
 
 use crate::ApiError;
 use actix_web::web;
+use tessera_service::ServiceResult;
+use tessera_service::connect::ConnectService;
+use tessera_store::Store;
 
 /// Runs `work` on the blocking thread pool; a pool failure is answered as 503.
 pub(crate) async fn blocking<T, E>(
@@ -15,4 +18,12 @@ where
         .await
         .map_err(|_| ApiError::Unavailable)?
         .map_err(Into::into)
+}
+
+/// Runs a step of the Connect walkthrough service over `store` on the blocking pool.
+pub(crate) async fn connect_step<T: Send + 'static>(
+    store: Store,
+    step: impl FnOnce(ConnectService<'_>) -> ServiceResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    blocking(move || step(ConnectService::new(&store))).await
 }

@@ -1,11 +1,12 @@
-//! Errors, and the one place they become HTTP responses (SCIM errors, which have a body
-//! format of their own, are answered by the SCIM module).
+//! Errors, and the one place they become HTTP responses of the admin API and the
+//! pages (SCIM errors, which have a body format of their own, are answered by the SCIM
+//! service).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use tessera_mapping::Rejection;
-use tessera_policy::PolicyError;
-use tessera_store::{ConnectError, ExecuteError, StoreError};
+use tessera_service::{ErrorDetails, ErrorKind, ServiceError};
+use tessera_store::{ExecuteError, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -58,106 +59,81 @@ pub enum ApiError {
     /// The database is unreachable.
     #[error("the database is unreachable")]
     Unavailable,
-    /// The policy engine refused, or the store failed while deciding.
+    /// A service refused or failed (the policy engine, a walkthrough step, the store);
+    /// a refused mapping sheet lists its problems in the body's `problems`.
     #[error(transparent)]
-    Policy(#[from] ExecuteError),
-    /// A storage failure.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// A step of the Connect walkthrough was refused; a refused mapping sheet lists
-    /// its problems in the body's `problems`.
-    #[error(transparent)]
-    Connect(#[from] ConnectError),
+    Service(#[from] ServiceError),
+}
+
+impl From<ExecuteError> for ApiError {
+    fn from(error: ExecuteError) -> Self {
+        ApiError::Service(ServiceError::from_policy(error))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Service(error.into())
+    }
 }
 
 impl ApiError {
+    /// The failure as a service error; `None` for the HTTP-only ones with a status of
+    /// their own.
+    fn service_error(&self) -> Option<ServiceError> {
+        let text = self.to_string();
+        Some(match self {
+            ApiError::PayloadTooLarge { .. }
+            | ApiError::RequestTimeout { .. }
+            | ApiError::Unauthorized => return None,
+            ApiError::Forbidden(_) => ServiceError::forbidden(text),
+            ApiError::NotFound(_) => ServiceError::not_found(text),
+            ApiError::BadRequest(_) => ServiceError::invalid(text),
+            ApiError::Unavailable => ServiceError::new(ErrorKind::Unavailable, text),
+            ApiError::Service(error) => error.clone(),
+        })
+    }
+
     fn status_rule_and_public_text(&self) -> (StatusCode, Option<&'static str>, String) {
+        match self.service_error() {
+            Some(error) => (kind_status(&error), error.rule, error.message),
+            None => {
+                let status = match self {
+                    ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+                    _ => StatusCode::UNAUTHORIZED,
+                };
+                (status, None, self.to_string())
+            }
+        }
+    }
+
+    /// The problems of a refused mapping sheet (M2), if this is one.
+    pub(crate) fn rejection(&self) -> Option<&Rejection> {
         match self {
-            ApiError::PayloadTooLarge { .. } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, None, self.to_string())
-            }
-            ApiError::RequestTimeout { .. } => {
-                (StatusCode::REQUEST_TIMEOUT, None, self.to_string())
-            }
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, None, self.to_string()),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, None, self.to_string()),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, None, self.to_string()),
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, None, self.to_string()),
-            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, None, self.to_string()),
-            ApiError::Policy(error) => policy_status(error),
-            ApiError::Store(error) => {
-                let (status, text) = store_status(error);
-                (status, None, text)
-            }
-            ApiError::Connect(error) => connect_status(error),
+            ApiError::Service(ServiceError {
+                details: Some(ErrorDetails::MappingRejected(rejection)),
+                ..
+            }) => Some(rejection),
+            _ => None,
         }
     }
 }
 
-/// The status of a policy outcome: refusals by a product rule are 409 (the request
-/// conflicts with the org's state under that rule), permission refusals 403, unknown
-/// references 404, taken names 409, bad input 400.
-fn policy_status(error: &ExecuteError) -> (StatusCode, Option<&'static str>, String) {
-    let status = match error {
-        PolicyError::Port(store) => {
-            let (status, text) = store_status(store);
-            return (status, None, text);
-        }
-        PolicyError::UserNotFound { .. } | PolicyError::TeamNotFound { .. } => {
-            StatusCode::NOT_FOUND
-        }
-        PolicyError::InvalidTeamName { .. } | PolicyError::MissingEmail { .. } => {
-            StatusCode::BAD_REQUEST
-        }
-        PolicyError::NotAccountAdmin { .. }
-        | PolicyError::UserDeactivated { .. }
-        | PolicyError::NotProvisioned { .. } => StatusCode::FORBIDDEN,
-        PolicyError::BuiltInTeamMissing { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        PolicyError::UserNameTaken { .. }
-        | PolicyError::EmailTaken { .. }
-        | PolicyError::GroupNameTaken { .. }
-        | PolicyError::TeamNameTaken { .. }
-        | PolicyError::IdpEmailTaken { .. }
-        | PolicyError::SelfChange { .. }
-        | PolicyError::BuiltInTeamName { .. }
-        | PolicyError::BuiltInTeamFixed { .. }
-        | PolicyError::BuiltInMembership { .. }
-        | PolicyError::IdpTeamFixed { .. }
-        | PolicyError::IdpTeamMembers { .. }
-        | PolicyError::ScimManagedUser { .. }
-        | PolicyError::SsoNotConnected
-        | PolicyError::SalesforceInvitesDisabled
-        | PolicyError::SandboxCannotConnect
-        | PolicyError::AlreadyConnected => StatusCode::CONFLICT,
-    };
-    (status, error.rule(), error.to_string())
-}
-
-/// The status of a refused walkthrough step: rule refusals are 409 (403 for the
-/// operator's gate, W3), a refused sheet 422, invalid IdP details 400.
-fn connect_status(error: &ConnectError) -> (StatusCode, Option<&'static str>, String) {
-    let status = match error {
-        ConnectError::Policy(error) => return policy_status(error),
-        ConnectError::Store(error) => {
-            let (status, text) = store_status(error);
-            return (status, None, text);
-        }
-        ConnectError::Sheet(_) => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                None,
-                "the mapping sheet could not be written; the server log has the details".into(),
-            );
-        }
-        ConnectError::SsoNotEnabled => StatusCode::FORBIDDEN,
-        ConnectError::MappingRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ConnectError::InvalidIdp { .. } => StatusCode::BAD_REQUEST,
-        ConnectError::Sandbox
-        | ConnectError::AlreadyConnected
-        | ConnectError::OutOfOrder { .. }
-        | ConnectError::NotScimMode { .. } => StatusCode::CONFLICT,
-    };
-    (status, error.rule(), error.to_string())
+/// The one map from error kinds to the statuses of the admin API and the pages.
+fn kind_status(error: &ServiceError) -> StatusCode {
+    match error.kind {
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        // M2: a refused sheet, its problems in the body.
+        ErrorKind::Invalid if error.details.is_some() => StatusCode::UNPROCESSABLE_ENTITY,
+        // A value a product rule refuses (T1: a built-in team's name) conflicts with it.
+        ErrorKind::Invalid if error.rule.is_some() => StatusCode::CONFLICT,
+        ErrorKind::Invalid => StatusCode::BAD_REQUEST,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
 }
 
 /// The problems of a refused mapping sheet, by row and column (M2).
@@ -175,31 +151,6 @@ pub(crate) fn problems_json(rejection: &Rejection) -> serde_json::Value {
         .collect()
 }
 
-/// The status and public text of a storage failure; internals stay in the log.
-fn store_status(error: &StoreError) -> (StatusCode, String) {
-    match error {
-        StoreError::OrgNotFound { .. }
-        | StoreError::UserNotFound { .. }
-        | StoreError::UnknownUserId { .. } => (StatusCode::NOT_FOUND, error.to_string()),
-        StoreError::NotAccountAdmin { .. } => (StatusCode::FORBIDDEN, error.to_string()),
-        StoreError::OrgExists { .. }
-        | StoreError::UserExists { .. }
-        | StoreError::NoIdpConnection => (StatusCode::CONFLICT, error.to_string()),
-        StoreError::Contention => (StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
-        StoreError::Connect(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is unreachable".into(),
-        ),
-        StoreError::UnsupportedUrl { .. }
-        | StoreError::Migration(_)
-        | StoreError::Corrupt { .. }
-        | StoreError::Database(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error; the server log has the details".into(),
-        ),
-    }
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status_rule_and_public_text().0
@@ -208,7 +159,14 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let (status, rule, text) = self.status_rule_and_public_text();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            let detail = match self {
+                ApiError::Service(ServiceError {
+                    log_detail: Some(detail),
+                    ..
+                }) => detail.clone(),
+                _ => self.to_string(),
+            };
+            tracing::error!(error = %detail, "request failed");
         }
         let mut response = HttpResponse::build(status);
         if status == StatusCode::UNAUTHORIZED {
@@ -217,7 +175,7 @@ impl ResponseError for ApiError {
         let mut body = serde_json::json!({
             "error": { "status": status.as_u16(), "rule": rule, "message": text }
         });
-        if let ApiError::Connect(ConnectError::MappingRejected(rejection)) = self {
+        if let Some(rejection) = self.rejection() {
             body["problems"] = problems_json(rejection);
             body["omitted"] = rejection.omitted.into();
         }

@@ -2,6 +2,8 @@
 //! [`ErrorKind`]; each surface (SCIM, the admin API, the pages, the CLI) maps the kind
 //! to its status and body once.
 
+use std::fmt::Display;
+use tessera_mapping::Rejection;
 use tessera_policy::PolicyError;
 use tessera_scim::{ScimError, ScimType};
 
@@ -38,6 +40,8 @@ pub struct ServiceError {
     pub scim_type: Option<ScimType>,
     /// What the log should say about a server fault (never shown to clients).
     pub log_detail: Option<String>,
+    /// A structured payload a surface shows with the message, when the failure has one.
+    pub details: Option<ErrorDetails>,
     /// Set when a concurrent write won: the transaction is run again.
     pub(crate) lost_race: bool,
 }
@@ -51,6 +55,7 @@ impl ServiceError {
             message: message.into(),
             scim_type: None,
             log_detail: None,
+            details: None,
             lost_race: false,
         }
     }
@@ -111,11 +116,22 @@ impl ServiceError {
         self.lost_race
     }
 
-    /// The rule refusal or storage failure of a policy decision, classified once.
-    pub fn from_policy(error: PolicyError<StorageError>) -> Self {
+    /// The same error with a structured payload.
+    pub fn with_details(mut self, details: ErrorDetails) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// The rule refusal or storage failure of a policy decision, classified once; the
+    /// port's failure `E` is converted as it converts itself.
+    pub fn from_policy<E: Into<ServiceError> + Display>(error: PolicyError<E>) -> Self {
         use PolicyError as P;
+        let error = match error {
+            P::Port(port) => return port.into(),
+            refusal => refusal,
+        };
         let (kind, scim_type) = match &error {
-            P::Port(storage) => return storage.clone().into(),
+            P::Port(_) => return Self::internal(error.to_string()),
             P::UserNotFound { .. } | P::TeamNotFound { .. } => (ErrorKind::NotFound, None),
             P::UserNameTaken { .. }
             | P::EmailTaken { .. }
@@ -162,6 +178,13 @@ impl From<ScimError> for ServiceError {
         };
         Self::new(kind, error.to_string()).with_scim_type(error.scim_type())
     }
+}
+
+/// A structured payload of a failure, beside its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorDetails {
+    /// M2: every problem of a refused mapping sheet, by row and column.
+    MappingRejected(Rejection),
 }
 
 /// A storage backend's failure, as the services see it.

@@ -10,6 +10,8 @@
 //!
 //! - [`scim::ScimService`]: the SCIM 2.0 server as a function (request in, response
 //!   out), for every endpoint `tessera-server` serves.
+//! - [`connect::ConnectService`]: the Connect walkthrough's steps (mode, mapping
+//!   sheet, IdP details, SCIM token, going live).
 //!
 //! A SCIM server over the in-memory backend, with no web framework at all:
 //!
@@ -46,6 +48,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod connect;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod error;
@@ -55,5 +58,5 @@ pub mod scim;
 pub mod storage;
 pub mod transact;
 
-pub use error::{ErrorKind, ServiceError, ServiceResult, StorageError};
+pub use error::{ErrorDetails, ErrorKind, ServiceError, ServiceResult, StorageError};
 pub use storage::{OrgSummary, RecordQuery, ScimResourceKind, Storage, Transaction};

@@ -12,11 +12,13 @@
 //! they run the whole unit again on the new state. A backend only has to roll back on
 //! `Err` and commit on `Ok`.
 
+use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
 use crate::error::{ServiceResult, StorageError};
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use chrono::{DateTime, Utc};
-use tessera_core::{OrgId, TeamId, UserId, WorkspaceName};
-use tessera_policy::{AuditEntry, Decision, OrgView, TeamRecord, UserRecord};
+use tessera_core::{OrgId, TeamId, TokenHash, UserId, WorkspaceName};
+use tessera_mapping::SnapshotRow;
+use tessera_policy::{AuditEntry, Decision, MappingLink, OrgView, TeamRecord, UserRecord};
 use tessera_scim::filter::IndexedAttribute;
 
 /// The storage port of the services. Object safe: services hold an
@@ -46,6 +48,16 @@ pub trait Storage: Send + Sync {
         org: OrgId,
         work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
     ) -> ServiceResult<()>;
+
+    // --- Connect walkthrough ---
+
+    /// The workspaces of the orgs other than `except` whose IdP connection has this
+    /// entity id, in name order (a shared entity id is allowed, with a warning).
+    fn workspaces_with_idp_entity_id(
+        &self,
+        entity_id: &str,
+        except: OrgId,
+    ) -> Result<Vec<WorkspaceName>, StorageError>;
 }
 
 /// One org's data inside a transaction of [`Storage::read`] or [`Storage::write`].
@@ -128,6 +140,58 @@ pub trait Transaction: OrgView<Error = StorageError> {
     /// Records a login of the user: a `pending` account becomes `active` with its
     /// first login at `now` (U1); any other account is left as it is.
     fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError>;
+
+    // --- Connect walkthrough ---
+
+    /// The org's walkthrough columns.
+    fn walkthrough(&self) -> Result<WalkthroughRecord, StorageError>;
+
+    /// Replaces the walkthrough's step and mode, provided they are still those of
+    /// `expected` (else [`StorageError::Conflict`]: a concurrent step won).
+    fn save_walkthrough(
+        &self,
+        expected: &WalkthroughRecord,
+        next: &WalkthroughRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+
+    /// Every user of the org as `(id, email)`, in any order.
+    fn mapping_users(&self) -> Result<Vec<SnapshotRow>, StorageError>;
+
+    /// The org's latest mapping-sheet download (by time, then id), if any.
+    fn latest_mapping_export(&self) -> Result<Option<MappingExportRecord>, StorageError>;
+
+    /// Stores a new download.
+    fn insert_mapping_export(&self, export: &MappingExportRecord) -> Result<(), StorageError>;
+
+    /// Marks the download as uploaded at `now` with the links the upload applied.
+    fn mark_mapping_uploaded(
+        &self,
+        export_id: &str,
+        links: &[MappingLink],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+
+    /// The org's IdP connection, if stored.
+    fn idp_connection(&self) -> Result<Option<IdpConnectionRecord>, StorageError>;
+
+    /// Stores the org's IdP connection, replacing any earlier one.
+    fn save_idp_connection(
+        &self,
+        connection: &IdpConnectionRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+
+    /// Whether the org has a live SCIM token.
+    fn scim_token_active(&self) -> Result<bool, StorageError>;
+
+    /// Makes `hash` the org's one live SCIM token, revoking the others at `now` (C3);
+    /// answers whether one was revoked.
+    fn replace_scim_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
 }
 
 /// Which SCIM resource type.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
-use tessera_core::{OrgId, WorkspaceName};
+use tessera_core::{OrgId, OrgKind, WorkspaceName};
 use tessera_service::Storage;
 use tessera_service::contract::{Backend, run};
 use tessera_service::memory::{MemoryStorage, NewOrg};
@@ -24,6 +24,17 @@ impl Backend for Memory {
         let token = format!("scim-token-{}", workspace.as_str());
         self.0.add_scim_token(org, &token).unwrap();
         (org, token)
+    }
+
+    fn walkthrough_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> OrgId {
+        let new = NewOrg {
+            workspace: workspace.clone(),
+            kind: OrgKind::Production,
+            sso_enabled: true,
+            connection_mode: None,
+            connected_at: None,
+        };
+        self.0.create_org(new, now).unwrap()
     }
 }
 

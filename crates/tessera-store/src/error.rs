@@ -80,3 +80,26 @@ impl From<diesel::r2d2::PoolError> for StoreError {
 
 /// Result alias for this crate.
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A storage failure of a plain store call, in the services' one error-kind table.
+impl From<StoreError> for tessera_service::ServiceError {
+    fn from(error: StoreError) -> Self {
+        use tessera_service::{ErrorKind, ServiceError};
+        let text = error.to_string();
+        match error {
+            StoreError::OrgNotFound { .. }
+            | StoreError::UserNotFound { .. }
+            | StoreError::UnknownUserId { .. } => ServiceError::not_found(text),
+            StoreError::NotAccountAdmin { .. } => ServiceError::forbidden(text),
+            StoreError::OrgExists { .. }
+            | StoreError::UserExists { .. }
+            | StoreError::NoIdpConnection => ServiceError::conflict(text),
+            StoreError::Contention => ServiceError::new(ErrorKind::Unavailable, text),
+            StoreError::Connect(detail) => ServiceError::unavailable(detail),
+            StoreError::UnsupportedUrl { .. }
+            | StoreError::Migration(_)
+            | StoreError::Corrupt { .. }
+            | StoreError::Database(_) => ServiceError::internal(text),
+        }
+    }
+}

@@ -60,10 +60,6 @@ mod time;
 mod tokens;
 mod users;
 
-pub use connect::{
-    CertificateSummary, ConnectError, IdpDetails, IdpSummary, MappedRow, MappingExport,
-    MappingSummary, MappingUpload, NextAction, Walkthrough,
-};
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
 pub use invitations::OpenInvitation;
@@ -75,6 +71,10 @@ pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
 /// The kind of a team: the policy engine's, the one type every surface uses.
 pub use tessera_policy::TeamKind;
+pub use tessera_service::connect::{
+    CertificateSummary, IdpDetails, IdpSummary, MappedRow, MappingExport, MappingSummary,
+    MappingUpload, NextAction, Walkthrough,
+};
 pub use throttle::FailureLimit;
 pub use tokens::TokenOwner;
 pub use users::UserFilter;

@@ -9,9 +9,8 @@ use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{Email, OrgId, Role, TokenHash, UserId, UserStatus, generate_token};
+use tessera_service::connect::SCIM_TOKEN_PREFIX;
 
-/// The prefix of SCIM bearer tokens.
-const SCIM_PREFIX: &str = "tsr_scim";
 /// The prefix of admin API tokens.
 const ADMIN_PREFIX: &str = "tsr_adm";
 
@@ -133,29 +132,14 @@ impl Store {
 }
 
 /// Issues a SCIM token inside the caller's transaction, revoking the live one (C3).
-pub(crate) fn issue_scim_token(
+fn issue_scim_token(
     conn: &mut DbConnection,
     org_id: OrgId,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let token = generate_token(SCIM_PREFIX);
-    let hash = TokenHash::of(&token);
-    let revoked = diesel::update(
-        scim_tokens::table
-            .filter(scim_tokens::org_id.eq(org_id.to_string()))
-            .filter(scim_tokens::revoked_at.is_null()),
-    )
-    .set(scim_tokens::revoked_at.eq(to_db(now)))
-    .execute(conn)?;
-    diesel::insert_into(scim_tokens::table)
-        .values((
-            scim_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
-            scim_tokens::org_id.eq(org_id.to_string()),
-            scim_tokens::token_hash.eq(hash.as_str()),
-            scim_tokens::created_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    let token = generate_token(SCIM_TOKEN_PREFIX);
+    let revoked = replace_scim_token(conn, org_id, &TokenHash::of(&token), now)?;
     append_audit(
         conn,
         AuditWrite {
@@ -174,4 +158,30 @@ pub(crate) fn issue_scim_token(
         now,
     )?;
     Ok(token)
+}
+
+/// Makes `hash` the org's one live SCIM token inside the caller's transaction; answers
+/// how many live ones were revoked.
+pub(crate) fn replace_scim_token(
+    conn: &mut DbConnection,
+    org_id: OrgId,
+    hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let revoked = diesel::update(
+        scim_tokens::table
+            .filter(scim_tokens::org_id.eq(org_id.to_string()))
+            .filter(scim_tokens::revoked_at.is_null()),
+    )
+    .set(scim_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?;
+    diesel::insert_into(scim_tokens::table)
+        .values((
+            scim_tokens::id.eq(uuid::Uuid::new_v4().to_string()),
+            scim_tokens::org_id.eq(org_id.to_string()),
+            scim_tokens::token_hash.eq(hash.as_str()),
+            scim_tokens::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(revoked)
 }

@@ -1,13 +1,14 @@
 //! The Connect walkthrough (C1–C5, W2, W3) and the user-mapping sheet (M1–M3).
 
-use super::auth::{authorize, authorize_state_changing_get, blocking};
+use super::auth::{authorize, authorize_state_changing_get};
+use crate::blocking::connect_step;
 use crate::{ApiError, AppState, upload};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tessera_core::{ConnectionMode, WorkspaceName};
 use tessera_policy::Actor;
-use tessera_store::{IdpDetails, Walkthrough};
+use tessera_service::connect::{IdpDetails, MappingExport, Walkthrough};
 
 /// The values an IdP admin pastes into the IdP, for the org `ws`.
 #[derive(Debug, Clone, Serialize)]
@@ -41,9 +42,8 @@ async fn view(
     state: &web::Data<AppState>,
     org: &tessera_store::Org,
 ) -> Result<HttpResponse, ApiError> {
-    let store = state.store.clone();
     let id = org.id;
-    let walkthrough = blocking(move || store.walkthrough(id)).await?;
+    let walkthrough = connect_step(state.store.clone(), move |c| c.walkthrough(id)).await?;
     Ok(HttpResponse::Ok().json(WalkthroughView {
         walkthrough,
         sp: SpValues::new(&state.public_url, &org.name),
@@ -74,13 +74,13 @@ pub(crate) async fn set_mode(
     body: web::Json<ModeBody>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize(&req, &state, &path).await?;
-    let (store, now, id, mode) = (
-        state.store.clone(),
+    let (now, id, mode, by) = (
         state.clock.now(),
         admin.org.id,
         body.mode,
+        Actor::User(admin.user),
     );
-    blocking(move || store.set_connection_mode(id, mode, Actor::User(admin.user), now)).await?;
+    connect_step(state.store.clone(), move |c| c.set_mode(id, mode, by, now)).await?;
     view(&state, &admin.org).await
 }
 
@@ -92,13 +92,13 @@ pub(crate) async fn download(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize_state_changing_get(&req, &state, &path).await?;
-    let (store, now, id) = (state.store.clone(), state.clock.now(), admin.org.id);
-    let sheet = blocking(move || store.export_mapping(id, Actor::User(admin.user), now)).await?;
+    let (now, id, by) = (state.clock.now(), admin.org.id, Actor::User(admin.user));
+    let sheet = connect_step(state.store.clone(), move |c| c.export_mapping(id, by, now)).await?;
     Ok(xlsx_response(sheet))
 }
 
 /// The sheet as an attachment.
-pub(crate) fn xlsx_response(sheet: tessera_store::MappingExport) -> HttpResponse {
+pub(crate) fn xlsx_response(sheet: MappingExport) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header((
@@ -131,21 +131,14 @@ pub(crate) async fn upload(
     let admin = authorize(&req, &state, &path).await?;
     let read = uploaded_file(&req, payload, state.body_limit, query.file_name.as_deref());
     let (file_name, bytes) = upload::within_deadline(read).await?;
-    let (store, now, id, dry_run) = (
-        state.store.clone(),
+    let (now, id, dry_run, by) = (
         state.clock.now(),
         admin.org.id,
         query.dry_run,
+        Actor::User(admin.user),
     );
-    let outcome = blocking(move || {
-        store.import_mapping(
-            id,
-            &file_name,
-            &bytes,
-            dry_run,
-            Actor::User(admin.user),
-            now,
-        )
+    let outcome = connect_step(state.store.clone(), move |c| {
+        c.import_mapping(id, &file_name, &bytes, dry_run, by, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(outcome))
@@ -221,8 +214,11 @@ pub(crate) async fn set_idp(
     let admin = authorize(&req, &state, &path).await?;
     let now = state.clock.now();
     let details = body.details(now)?;
-    let (store, id) = (state.store.clone(), admin.org.id);
-    blocking(move || store.set_idp(id, &details, Actor::User(admin.user), now)).await?;
+    let (id, by) = (admin.org.id, Actor::User(admin.user));
+    connect_step(state.store.clone(), move |c| {
+        c.set_idp(id, &details, by, now)
+    })
+    .await?;
     view(&state, &admin.org).await
 }
 
@@ -234,10 +230,11 @@ pub(crate) async fn scim_token(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize(&req, &state, &path).await?;
-    let (store, now, id) = (state.store.clone(), state.clock.now(), admin.org.id);
-    let token =
-        blocking(move || store.issue_connection_scim_token(id, Actor::User(admin.user), now))
-            .await?;
+    let (now, id, by) = (state.clock.now(), admin.org.id, Actor::User(admin.user));
+    let token = connect_step(state.store.clone(), move |c| {
+        c.issue_scim_token(id, by, now)
+    })
+    .await?;
     let tenant_url = SpValues::new(&state.public_url, &admin.org.name).scim_tenant_url;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -251,8 +248,8 @@ pub(crate) async fn complete(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize(&req, &state, &path).await?;
-    let (store, now, id) = (state.store.clone(), state.clock.now(), admin.org.id);
-    blocking(move || store.complete_connection(id, Actor::User(admin.user), now)).await?;
+    let (now, id, by) = (state.clock.now(), admin.org.id, Actor::User(admin.user));
+    connect_step(state.store.clone(), move |c| c.complete(id, by, now)).await?;
     view(&state, &admin.org).await
 }
 

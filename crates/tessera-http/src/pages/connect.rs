@@ -2,10 +2,11 @@
 //! org stands, the values to paste into the IdP, and the form for the next step. A
 //! refused step re-renders the page with the reason (and every sheet problem).
 
+use super::account_admin;
 use super::guides::GUIDES;
 use super::layout::{csrf_field, page, respond, see_other};
-use super::{account_admin, blocking};
 use crate::api::connect::{SpValues, xlsx_response};
+use crate::blocking::connect_step;
 use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf, check_csrf_precondition};
 use crate::{ApiError, AppState, upload};
 use actix_web::http::StatusCode;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 use tessera_core::{ConnectionMode, WalkthroughStep};
 use tessera_mapping::Problem;
 use tessera_policy::Actor;
-use tessera_store::{ConnectError, IdpDetails, NextAction, Walkthrough};
+use tessera_service::connect::{IdpDetails, NextAction, Walkthrough, invalid_idp_details};
 
 /// What the page shows besides the walkthrough: a refusal or the new SCIM token.
 #[derive(Default)]
@@ -43,7 +44,7 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let org = signed_in.org.id;
-    let walkthrough = blocking(state, move |store| store.walkthrough(org)).await?;
+    let walkthrough = connect_step(state.store.clone(), move |c| c.walkthrough(org)).await?;
     let sp = SpValues::new(&state.public_url, &signed_in.org.name);
     let body = html! {
         @if let Some(error) = &flash.error {
@@ -255,10 +256,10 @@ async fn refused(
     if status.is_server_error() {
         return Err(error);
     }
-    let problems = match &error {
-        ApiError::Connect(ConnectError::MappingRejected(rejection)) => rejection.problems.clone(),
-        _ => Vec::new(),
-    };
+    let problems = error
+        .rejection()
+        .map(|rejection| rejection.problems.clone())
+        .unwrap_or_default();
     let flash = Flash {
         error: Some(error.to_string()),
         problems,
@@ -287,7 +288,7 @@ pub(crate) async fn set_mode(
         Actor::User(signed_in.user.id),
         state.clock.now(),
     );
-    let result = blocking(&state, move |s| s.set_connection_mode(org, mode, by, now)).await;
+    let result = connect_step(state.store.clone(), move |c| c.set_mode(org, mode, by, now)).await;
     outcome(&state, &signed_in, &csrf, result).await
 }
 
@@ -305,7 +306,7 @@ pub(crate) async fn download(
         Actor::User(signed_in.user.id),
         state.clock.now(),
     );
-    match blocking(&state, move |s| s.export_mapping(org, by, now)).await {
+    match connect_step(state.store.clone(), move |c| c.export_mapping(org, by, now)).await {
         Ok(sheet) => Ok(xlsx_response(sheet)),
         Err(error) => refused(&state, &signed_in, &csrf, error).await,
     }
@@ -339,8 +340,8 @@ pub(crate) async fn upload(
         Actor::User(signed_in.user.id),
         state.clock.now(),
     );
-    let result = blocking(&state, move |s| {
-        s.import_mapping(org, &name, &bytes, false, by, now)
+    let result = connect_step(state.store.clone(), move |c| {
+        c.import_mapping(org, &name, &bytes, false, by, now)
     })
     .await
     .map(|_| ());
@@ -369,15 +370,18 @@ pub(crate) async fn set_idp(
         (None, Some(entity_id), Some(sso_url), Some(cert)) => {
             IdpDetails::from_parts(entity_id, sso_url, cert, now)
         }
-        _ => Err(ConnectError::InvalidIdp {
-            reason:
-                "paste the metadata XML, or fill in all three of entity id, SSO URL and certificate"
-                    .into(),
-        }),
+        _ => Err(invalid_idp_details(
+            "paste the metadata XML, or fill in all three of entity id, SSO URL and certificate",
+        )),
     };
     let (org, by) = (signed_in.org.id, Actor::User(signed_in.user.id));
     let result = match details {
-        Ok(details) => blocking(&state, move |s| s.set_idp(org, &details, by, now)).await,
+        Ok(details) => {
+            connect_step(state.store.clone(), move |c| {
+                c.set_idp(org, &details, by, now)
+            })
+            .await
+        }
         Err(error) => Err(error.into()),
     };
     outcome(&state, &signed_in, &csrf, result).await
@@ -397,7 +401,11 @@ pub(crate) async fn scim_token(
         Actor::User(signed_in.user.id),
         state.clock.now(),
     );
-    match blocking(&state, move |s| s.issue_connection_scim_token(org, by, now)).await {
+    match connect_step(state.store.clone(), move |c| {
+        c.issue_scim_token(org, by, now)
+    })
+    .await
+    {
         Ok(token) => {
             let flash = Flash {
                 token: Some(token),
@@ -423,6 +431,6 @@ pub(crate) async fn complete(
         Actor::User(signed_in.user.id),
         state.clock.now(),
     );
-    let result = blocking(&state, move |s| s.complete_connection(org, by, now)).await;
+    let result = connect_step(state.store.clone(), move |c| c.complete(org, by, now)).await;
     outcome(&state, &signed_in, &csrf, result).await
 }

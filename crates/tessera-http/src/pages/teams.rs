@@ -163,7 +163,7 @@ async fn run(
     let (org, now) = (signed_in.org.id, state.clock.now());
     match blocking(state, move |s| s.execute(org, &command, now)).await {
         Ok(_) => Ok(see_other("/admin/teams")),
-        Err(error @ ApiError::Policy(_)) if !error.status_code().is_server_error() => {
+        Err(error @ ApiError::Service(_)) if !error.status_code().is_server_error() => {
             let (status, message) = (error.status_code(), error.to_string());
             render(state, signed_in, csrf, Some(Refusal { status, message })).await
         }

@@ -7,6 +7,7 @@
 // A test suite: failing loudly, with the case and the answer, is its whole job.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod connect_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
@@ -25,6 +26,10 @@ pub trait Backend {
     /// Creates a production org with SSO enabled that SCIM may provision, and answers
     /// its id and a live SCIM bearer token.
     fn scim_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> (OrgId, String);
+
+    /// Creates a production org with SSO enabled whose Connect walkthrough has not
+    /// started, and answers its id.
+    fn walkthrough_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> OrgId;
 }
 
 /// One case: a name and what it checks.
@@ -36,6 +41,7 @@ pub fn run(backend: &dyn Backend) {
         .iter()
         .chain(transaction_cases::CASES.iter())
         .chain(saml_cases::CASES.iter())
+        .chain(connect_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -4,12 +4,14 @@
 //! work succeeds, so a failed unit writes nothing. Writes are serial (one lock), so
 //! no write ever loses a race. Nothing is persisted.
 
+mod connect;
 mod saml;
 mod transaction;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::storage::{OrgSummary, Storage, Transaction};
 use chrono::{DateTime, Utc};
+use connect::ConnectRows;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use tessera_core::{ConnectionMode, OrgId, OrgKind, TokenHash, WorkspaceName};
@@ -30,6 +32,7 @@ pub(crate) struct OrgData {
     pub(crate) rows: MemoryOrg,
     pub(crate) scim_tokens: Vec<TokenHash>,
     pub(crate) saml: saml::SamlData,
+    pub(crate) connect: ConnectRows,
 }
 
 /// How a new in-memory org starts.
@@ -90,6 +93,12 @@ impl MemoryStorage {
             salesforce_profile_import: false,
             salesforce_invitations: false,
         };
+        let connect = ConnectRows::new(
+            new.workspace.clone(),
+            new.sso_enabled,
+            new.connection_mode,
+            new.connected_at.is_some(),
+        );
         let summary = OrgSummary {
             id,
             workspace: new.workspace,
@@ -103,6 +112,7 @@ impl MemoryStorage {
                 rows,
                 scim_tokens: Vec::new(),
                 saml: saml::SamlData::default(),
+                connect,
             },
         );
         Ok(id)
@@ -173,5 +183,27 @@ impl Storage for MemoryStorage {
         work(&tx)?;
         *data = tx.into_data()?;
         Ok(())
+    }
+
+    fn workspaces_with_idp_entity_id(
+        &self,
+        entity_id: &str,
+        except: OrgId,
+    ) -> Result<Vec<WorkspaceName>, StorageError> {
+        let mut names: Vec<WorkspaceName> = self
+            .lock()
+            .iter()
+            .filter(|(id, data)| {
+                **id != except
+                    && data
+                        .connect
+                        .idp
+                        .as_ref()
+                        .is_some_and(|idp| idp.entity_id == entity_id)
+            })
+            .map(|(_, data)| data.summary.workspace.clone())
+            .collect();
+        names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        Ok(names)
     }
 }

@@ -1,7 +1,9 @@
-//! SAML login state of one in-memory org: its IdP settings, outstanding AuthnRequests
-//! and consumed assertion ids.
+//! SAML login state of one in-memory org: its login options, outstanding
+//! AuthnRequests and consumed assertion ids. The IdP connection itself is the Connect
+//! walkthrough's row, as in SQL, so an org connected through the walkthrough logs in.
 
 use super::{MemoryStorage, no_org};
+use crate::connect::records::IdpConnectionRecord;
 use crate::error::ServiceResult;
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use chrono::{DateTime, Utc};
@@ -11,7 +13,9 @@ use tessera_core::OrgId;
 /// One org's SAML login state.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SamlData {
-    pub(crate) idp: Option<IdpSettings>,
+    /// The login options (attribute names, IdP-initiated, SHA-1) last set with
+    /// [`MemoryStorage::set_idp_settings`]; the defaults otherwise.
+    options: Option<IdpSettings>,
     /// Outstanding requests, oldest first.
     requests: Vec<SavedRequest>,
     /// Consumed assertion ids and until when they are kept.
@@ -19,6 +23,27 @@ pub(crate) struct SamlData {
 }
 
 impl SamlData {
+    /// The settings of `connection` (the walkthrough's row) with this org's options.
+    pub(crate) fn settings(&self, connection: &IdpConnectionRecord) -> IdpSettings {
+        let (attribute_overrides, allow_idp_initiated, allow_sha1) = match &self.options {
+            Some(o) => (
+                o.attribute_overrides.clone(),
+                o.allow_idp_initiated,
+                o.allow_sha1,
+            ),
+            None => (serde_json::json!({}), true, false),
+        };
+        IdpSettings {
+            entity_id: connection.entity_id.clone(),
+            sso_url: connection.sso_url.clone(),
+            certificates: connection.certificates.clone(),
+            attribute_overrides,
+            allow_idp_initiated,
+            allow_sha1,
+            want_authn_requests_signed: connection.want_authn_requests_signed,
+        }
+    }
+
     pub(crate) fn save_request(&mut self, request: &SavedRequest, keep_at_most: usize) -> usize {
         self.requests
             .retain(|kept| kept.expires_at > request.created_at);
@@ -60,7 +85,14 @@ impl MemoryStorage {
     pub fn set_idp_settings(&self, org: OrgId, settings: IdpSettings) -> ServiceResult<()> {
         let mut orgs = self.lock();
         let data = orgs.get_mut(&org).ok_or_else(|| no_org(org))?;
-        data.saml.idp = Some(settings);
+        data.connect.idp = Some(IdpConnectionRecord {
+            entity_id: settings.entity_id.clone(),
+            sso_url: settings.sso_url.clone(),
+            certificates: settings.certificates.clone(),
+            metadata_xml: None,
+            want_authn_requests_signed: settings.want_authn_requests_signed,
+        });
+        data.saml.options = Some(settings);
         Ok(())
     }
 }

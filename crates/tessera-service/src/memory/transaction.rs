@@ -2,17 +2,19 @@
 //! for writes.
 
 use super::OrgData;
+use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
 use crate::error::StorageError;
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use tessera_core::{Email, TeamId, UserId, UserName, UserStatus};
+use tessera_core::{Email, TeamId, TokenHash, UserId, UserName, UserStatus};
+use tessera_mapping::SnapshotRow;
 use tessera_policy::memory::MemoryOrg;
 use tessera_policy::{
-    AuditEntry, BuiltInTeam, Change, Decision, OrgRecord, OrgView, PendingMembership, TeamRecord,
-    UserRecord, team_name_key,
+    AuditEntry, BuiltInTeam, Change, Decision, MappingLink, OrgRecord, OrgView, PendingMembership,
+    TeamRecord, UserRecord, team_name_key,
 };
 use tessera_scim::filter::IndexedAttribute;
 
@@ -50,10 +52,10 @@ impl<'a> MemoryTransaction<'a> {
         self.with(|data| look(&data.rows))
     }
 
-    fn with_mut<T>(&self, write: impl FnOnce(&mut OrgData) -> T) -> Result<T, StorageError> {
+    fn edit<T>(&self, change: impl FnOnce(&mut OrgData) -> T) -> Result<T, StorageError> {
         match self {
             Self::Read(_) => Err(read_only()),
-            Self::Write(data) => Ok(write(&mut data.borrow_mut())),
+            Self::Write(data) => Ok(change(&mut data.borrow_mut())),
         }
     }
 
@@ -259,7 +261,12 @@ impl Transaction for MemoryTransaction<'_> {
     // --- SAML login ---
 
     fn idp_settings(&self) -> Result<Option<IdpSettings>, StorageError> {
-        Ok(self.with(|data| data.saml.idp.clone()))
+        Ok(self.with(|data| {
+            data.connect
+                .idp
+                .as_ref()
+                .map(|connection| data.saml.settings(connection))
+        }))
     }
 
     fn save_saml_request(
@@ -267,11 +274,11 @@ impl Transaction for MemoryTransaction<'_> {
         request: &SavedRequest,
         keep_at_most: usize,
     ) -> Result<usize, StorageError> {
-        self.with_mut(|data| data.saml.save_request(request, keep_at_most))
+        self.edit(|data| data.saml.save_request(request, keep_at_most))
     }
 
     fn take_saml_request(&self, id: &str) -> Result<Option<StoredRequest>, StorageError> {
-        self.with_mut(|data| data.saml.take_request(id))
+        self.edit(|data| data.saml.take_request(id))
     }
 
     fn remember_assertion(
@@ -280,7 +287,7 @@ impl Transaction for MemoryTransaction<'_> {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
-        self.with_mut(|data| data.saml.remember_assertion(assertion_id, expires_at, now))
+        self.edit(|data| data.saml.remember_assertion(assertion_id, expires_at, now))
     }
 
     fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError> {
@@ -300,6 +307,77 @@ impl Transaction for MemoryTransaction<'_> {
                 ..pending
             })],
             ..Decision::default()
+        })
+    }
+
+    // --- Connect walkthrough ---
+
+    fn walkthrough(&self) -> Result<WalkthroughRecord, StorageError> {
+        Ok(self.with(|data| data.connect.walkthrough.clone()))
+    }
+
+    fn save_walkthrough(
+        &self,
+        expected: &WalkthroughRecord,
+        next: &WalkthroughRecord,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.save_walkthrough(expected, next))?
+    }
+
+    fn mapping_users(&self) -> Result<Vec<SnapshotRow>, StorageError> {
+        Ok(self.rows(|rows| {
+            rows.users()
+                .map(|u| SnapshotRow {
+                    user_id: u.id,
+                    email: u.email.clone(),
+                })
+                .collect()
+        }))
+    }
+
+    fn latest_mapping_export(&self) -> Result<Option<MappingExportRecord>, StorageError> {
+        Ok(self.with(|data| data.connect.latest_export()))
+    }
+
+    fn insert_mapping_export(&self, export: &MappingExportRecord) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.insert_export(export))
+    }
+
+    fn mark_mapping_uploaded(
+        &self,
+        export_id: &str,
+        links: &[MappingLink],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.mark_uploaded(export_id, links, now))
+    }
+
+    fn idp_connection(&self) -> Result<Option<IdpConnectionRecord>, StorageError> {
+        Ok(self.with(|data| data.connect.idp.clone()))
+    }
+
+    fn save_idp_connection(
+        &self,
+        connection: &IdpConnectionRecord,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| data.connect.idp = Some(connection.clone()))
+    }
+
+    fn scim_token_active(&self) -> Result<bool, StorageError> {
+        Ok(self.with(|data| !data.scim_tokens.is_empty()))
+    }
+
+    fn replace_scim_token(
+        &self,
+        hash: &TokenHash,
+        _now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.edit(|data| {
+            let revoked = !data.scim_tokens.is_empty();
+            data.scim_tokens = vec![hash.clone()];
+            revoked
         })
     }
 }

@@ -3,7 +3,7 @@
 use super::apply::apply;
 use super::view::TransactionView;
 use crate::connection::write_transaction;
-use crate::{DbConnection, Store, StoreError};
+use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::OrgId;
@@ -36,16 +36,6 @@ impl<E: From<ExecuteError>> From<DieselError> for Attempt<E> {
     }
 }
 
-impl Attempt {
-    /// The same outcome with the failure converted to the caller's error type.
-    fn widen<E: From<ExecuteError>>(self) -> Attempt<E> {
-        match self {
-            Attempt::Failed(error) => Attempt::Failed(error.into()),
-            Attempt::Retry => Attempt::Retry,
-        }
-    }
-}
-
 impl Store {
     /// Decides `command` for the org `org_id` over its current state and applies the
     /// decision, in one transaction: either everything the decision says is written
@@ -58,38 +48,22 @@ impl Store {
         command: &Command,
         now: DateTime<Utc>,
     ) -> Result<Decision, ExecuteError> {
-        self.execute_with(org_id, command, now, |_, _| Ok(()))
-            .map(|(decision, ())| decision)
-    }
-
-    /// [`Store::execute`], then `also` in the same transaction (e.g. the Connect
-    /// walkthrough's own bookkeeping): if `also` fails, the decision is not applied
-    /// either. `also` runs again when the command is decided again after a lost race.
-    pub(crate) fn execute_with<T, E: From<ExecuteError>>(
-        &self,
-        org_id: OrgId,
-        command: &Command,
-        now: DateTime<Utc>,
-        also: impl Fn(&mut DbConnection, &Decision) -> Result<T, E>,
-    ) -> Result<(Decision, T), E> {
-        let mut conn = self.conn().map_err(|e| E::from(PolicyError::Port(e)))?;
+        let mut conn = self.conn().map_err(PolicyError::Port)?;
         for _ in 0..ATTEMPTS {
             let outcome = write_transaction(&mut conn, |conn| {
                 let decision = {
                     let view = TransactionView::new(conn, org_id);
-                    decide(&view, command, now, &mut RandomIds)
-                        .map_err(|e| Attempt::Failed(e.into()))?
+                    decide(&view, command, now, &mut RandomIds).map_err(Attempt::Failed)?
                 };
-                apply(conn, org_id, &decision, now).map_err(Attempt::widen)?;
-                let extra = also(conn, &decision).map_err(Attempt::Failed)?;
-                Ok((decision, extra))
+                apply(conn, org_id, &decision, now)?;
+                Ok(decision)
             });
             match outcome {
-                Ok(done) => return Ok(done),
+                Ok(decision) => return Ok(decision),
                 Err(Attempt::Failed(error)) => return Err(error),
                 Err(Attempt::Retry) => continue,
             }
         }
-        Err(PolicyError::Port(StoreError::Contention).into())
+        Err(PolicyError::Port(StoreError::Contention))
     }
 }

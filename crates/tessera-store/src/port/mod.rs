@@ -3,6 +3,7 @@
 //! index or serialization failure is a [`StorageError::Conflict`], which the services
 //! answer by deciding again.
 
+mod connect;
 mod saml;
 mod scim;
 mod transaction;
@@ -87,5 +88,16 @@ impl Storage for Store {
             work(&SqlTransaction::new(conn, org)).map_err(Failed)
         })
         .map_err(|Failed(error)| error)
+    }
+
+    fn workspaces_with_idp_entity_id(
+        &self,
+        entity_id: &str,
+        except: OrgId,
+    ) -> Result<Vec<WorkspaceName>, StorageError> {
+        let mut conn = self.conn()?;
+        Ok(connect::workspaces_with_entity_id(
+            &mut conn, entity_id, except,
+        )?)
     }
 }

@@ -10,10 +10,14 @@ use crate::{DbConnection, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::cell::RefMut;
-use tessera_core::{Email, OrgId, TeamId, UserId, UserName};
+use tessera_core::{Email, OrgId, TeamId, TokenHash, UserId, UserName};
+use tessera_mapping::SnapshotRow;
 use tessera_policy::{
-    AuditEntry, BuiltInTeam, Decision, IdentityMatches, OrgRecord, OrgView, PendingMembership,
-    PolicyError, TeamRecord, UserRecord,
+    AuditEntry, BuiltInTeam, Decision, IdentityMatches, MappingLink, OrgRecord, OrgView,
+    PendingMembership, PolicyError, TeamRecord, UserRecord,
+};
+use tessera_service::connect::records::{
+    IdpConnectionRecord, MappingExportRecord, WalkthroughRecord,
 };
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
@@ -169,6 +173,66 @@ impl Transaction for SqlTransaction<'_> {
 
     fn record_login(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StorageError> {
         Ok(self.login(user, now)?)
+    }
+
+    // --- Connect walkthrough ---
+
+    fn walkthrough(&self) -> Result<WalkthroughRecord, StorageError> {
+        Ok(self.load_walkthrough()?)
+    }
+
+    fn save_walkthrough(
+        &self,
+        expected: &WalkthroughRecord,
+        next: &WalkthroughRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        self.store_walkthrough(expected, next, now)
+    }
+
+    fn mapping_users(&self) -> Result<Vec<SnapshotRow>, StorageError> {
+        Ok(self.user_emails()?)
+    }
+
+    fn latest_mapping_export(&self) -> Result<Option<MappingExportRecord>, StorageError> {
+        Ok(self.latest_export()?)
+    }
+
+    fn insert_mapping_export(&self, export: &MappingExportRecord) -> Result<(), StorageError> {
+        Ok(self.insert_export(export)?)
+    }
+
+    fn mark_mapping_uploaded(
+        &self,
+        export_id: &str,
+        links: &[MappingLink],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        Ok(self.mark_uploaded(export_id, links, now)?)
+    }
+
+    fn idp_connection(&self) -> Result<Option<IdpConnectionRecord>, StorageError> {
+        Ok(self.load_idp()?)
+    }
+
+    fn save_idp_connection(
+        &self,
+        connection: &IdpConnectionRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        Ok(self.store_idp(connection, now)?)
+    }
+
+    fn scim_token_active(&self) -> Result<bool, StorageError> {
+        Ok(self.live_scim_token()?)
+    }
+
+    fn replace_scim_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.replace_token(hash, now)?)
     }
 }
 

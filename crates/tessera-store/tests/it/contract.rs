@@ -17,6 +17,15 @@ impl Backend for Sql {
     }
 
     fn scim_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> (OrgId, String) {
+        let org = self.walkthrough_org(workspace, now);
+        let token = self
+            .0
+            .issue_scim_token(org, &Actor::operator(), now)
+            .unwrap();
+        (org, token)
+    }
+
+    fn walkthrough_org(&self, workspace: &WorkspaceName, now: DateTime<Utc>) -> OrgId {
         let operator = Actor::operator();
         let org = self
             .0
@@ -25,8 +34,7 @@ impl Backend for Sql {
         self.0
             .set_sso_enabled(workspace, true, &operator, now)
             .unwrap();
-        let token = self.0.issue_scim_token(org.id, &operator, now).unwrap();
-        (org.id, token)
+        org.id
     }
 }
 

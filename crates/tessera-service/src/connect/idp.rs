@@ -1,7 +1,9 @@
 //! The IdP details step: metadata XML, or entity id + SSO URL + certificate, checked
 //! before anything is stored.
 
-use super::ConnectError;
+use super::error::invalid_idp as invalid;
+use super::records::IdpConnectionRecord;
+use crate::error::ServiceResult;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tessera_saml::{Certificate, IdpMetadata};
@@ -12,11 +14,11 @@ const MAX_ENTITY_ID: usize = 1024;
 /// Checked IdP details, ready to store.
 #[derive(Debug, Clone)]
 pub struct IdpDetails {
-    pub(crate) entity_id: String,
-    pub(crate) sso_url: String,
-    pub(crate) certificates: Vec<Certificate>,
-    pub(crate) metadata_xml: Option<String>,
-    pub(crate) want_authn_requests_signed: bool,
+    entity_id: String,
+    sso_url: String,
+    certificates: Vec<Certificate>,
+    metadata_xml: Option<String>,
+    want_authn_requests_signed: bool,
 }
 
 /// One signing certificate, as shown to the admin.
@@ -41,15 +43,9 @@ pub struct IdpSummary {
     pub certificates: Vec<CertificateSummary>,
 }
 
-fn invalid(reason: impl Into<String>) -> ConnectError {
-    ConnectError::InvalidIdp {
-        reason: reason.into(),
-    }
-}
-
 impl IdpDetails {
     /// Reads the IdP's SAML metadata (as Okta, Entra ID and the others export it).
-    pub fn from_metadata(xml: &str, now: DateTime<Utc>) -> Result<Self, ConnectError> {
+    pub fn from_metadata(xml: &str, now: DateTime<Utc>) -> ServiceResult<Self> {
         let metadata = IdpMetadata::parse(xml.as_bytes())
             .map_err(|e| invalid(format!("the metadata cannot be read: {e}")))?;
         let idp = metadata
@@ -72,7 +68,7 @@ impl IdpDetails {
         sso_url: &str,
         certificate: &str,
         now: DateTime<Utc>,
-    ) -> Result<Self, ConnectError> {
+    ) -> ServiceResult<Self> {
         let certificate = Certificate::parse(certificate)
             .map_err(|e| invalid(format!("the certificate cannot be read: {e}")))?;
         Self {
@@ -85,7 +81,7 @@ impl IdpDetails {
         .checked(now)
     }
 
-    fn checked(self, now: DateTime<Utc>) -> Result<Self, ConnectError> {
+    fn checked(self, now: DateTime<Utc>) -> ServiceResult<Self> {
         if self.entity_id.is_empty() || self.entity_id.len() > MAX_ENTITY_ID {
             return Err(invalid(format!(
                 "the entity id must be 1 to {MAX_ENTITY_ID} characters"
@@ -122,21 +118,32 @@ impl IdpDetails {
         }
     }
 
-    /// The certificates as stored: a JSON array of base64 DER strings.
-    pub(crate) fn certificates_json(&self) -> String {
-        let encoded: Vec<String> = self.certificates.iter().map(|c| c.to_base64()).collect();
-        serde_json::Value::from(encoded).to_string()
+    /// The row to store.
+    pub(crate) fn record(&self) -> IdpConnectionRecord {
+        IdpConnectionRecord {
+            entity_id: self.entity_id.clone(),
+            sso_url: self.sso_url.clone(),
+            certificates: self.certificates.iter().map(|c| c.to_base64()).collect(),
+            metadata_xml: self.metadata_xml.clone(),
+            want_authn_requests_signed: self.want_authn_requests_signed,
+        }
     }
 }
 
-/// Reads the stored certificates column back (unreadable entries are skipped).
-pub(crate) fn stored_certificates(json: &str) -> Vec<CertificateSummary> {
-    serde_json::from_str::<Vec<String>>(json)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|b64| Certificate::parse(b64).ok())
-        .map(|c| summarize(&c))
-        .collect()
+impl IdpSummary {
+    /// The summary of a stored connection (unreadable certificates are skipped).
+    pub(crate) fn of(record: &IdpConnectionRecord) -> Self {
+        Self {
+            entity_id: record.entity_id.clone(),
+            sso_url: record.sso_url.clone(),
+            certificates: record
+                .certificates
+                .iter()
+                .filter_map(|b64| Certificate::parse(b64).ok())
+                .map(|c| summarize(&c))
+                .collect(),
+        }
+    }
 }
 
 fn summarize(certificate: &Certificate) -> CertificateSummary {
@@ -148,7 +155,7 @@ fn summarize(certificate: &Certificate) -> CertificateSummary {
 }
 
 /// SSO URLs are https, or http on this machine (for testing against a local IdP).
-fn check_url(url: &str) -> Result<(), ConnectError> {
+fn check_url(url: &str) -> ServiceResult<()> {
     let bad = || {
         invalid(format!(
             "the SSO URL {url:?} must start with https:// (or http://localhost for a local test IdP)"
