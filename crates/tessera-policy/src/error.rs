@@ -167,6 +167,47 @@ pub enum PolicyError<E> {
     AlreadyConnected,
 }
 
+impl<E> PolicyError<E> {
+    /// The same error with the port's failure converted (refusals carry no port
+    /// value and stay as they are).
+    pub fn map_port<F>(self, convert: impl FnOnce(E) -> F) -> PolicyError<F> {
+        use PolicyError as P;
+        match self {
+            P::Port(error) => P::Port(convert(error)),
+            P::UserNotFound { reference } => P::UserNotFound { reference },
+            P::TeamNotFound { reference } => P::TeamNotFound { reference },
+            P::UserNameTaken { user_name } => P::UserNameTaken { user_name },
+            P::EmailTaken { email } => P::EmailTaken { email },
+            P::GroupNameTaken { name } => P::GroupNameTaken { name },
+            P::TeamNameTaken { name } => P::TeamNameTaken { name },
+            P::InvalidTeamName { name, problem } => P::InvalidTeamName { name, problem },
+            P::MissingEmail { user_name } => P::MissingEmail { user_name },
+            P::IdpEmailTaken { email, holder } => P::IdpEmailTaken { email, holder },
+            P::NotAccountAdmin { action, rule } => P::NotAccountAdmin { action, rule },
+            P::SelfChange { action, rule } => P::SelfChange { action, rule },
+            P::BuiltInTeamName { name } => P::BuiltInTeamName { name },
+            P::BuiltInTeamFixed { team, action } => P::BuiltInTeamFixed { team, action },
+            P::BuiltInMembership { team } => P::BuiltInMembership { team },
+            P::BuiltInTeamMissing { team } => P::BuiltInTeamMissing { team },
+            P::IdpTeamFixed { team, action } => P::IdpTeamFixed { team, action },
+            P::IdpTeamMembers { team } => P::IdpTeamMembers { team },
+            P::ScimManagedUser { email, action } => P::ScimManagedUser { email, action },
+            P::UserDeactivated {
+                email,
+                scim_managed,
+            } => P::UserDeactivated {
+                email,
+                scim_managed,
+            },
+            P::NotProvisioned { email } => P::NotProvisioned { email },
+            P::SsoNotConnected => P::SsoNotConnected,
+            P::SalesforceInvitesDisabled => P::SalesforceInvitesDisabled,
+            P::SandboxCannotConnect => P::SandboxCannotConnect,
+            P::AlreadyConnected => P::AlreadyConnected,
+        }
+    }
+}
+
 fn built_in_membership(team: BuiltInTeam) -> &'static str {
     match team {
         BuiltInTeam::AllUsers => {

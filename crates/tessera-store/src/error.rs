@@ -67,6 +67,9 @@ pub enum StoreError {
     /// A command kept losing races to concurrent ones and gave up.
     #[error("too many concurrent changes to the same records; retry the request")]
     Contention,
+    /// A storage failure reported through the services' port.
+    #[error("storage failed: {0}")]
+    Failed(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
@@ -99,6 +102,7 @@ impl From<StoreError> for tessera_service::ServiceError {
             StoreError::UnsupportedUrl { .. }
             | StoreError::Migration(_)
             | StoreError::Corrupt { .. }
+            | StoreError::Failed(_)
             | StoreError::Database(_) => ServiceError::internal(text),
         }
     }
