@@ -6,6 +6,7 @@
 
 mod connect;
 mod transaction;
+mod view;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::storage::{OrgSummary, Storage, Transaction};
