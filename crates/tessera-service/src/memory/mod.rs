@@ -7,6 +7,7 @@
 mod connect;
 mod saml;
 mod transaction;
+mod view;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::storage::{OrgSummary, Storage, Transaction};
