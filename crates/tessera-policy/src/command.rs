@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tessera_core::{ConnectionMode, Email, Role, TeamId, UserId};
 
-/// Who issues an app or CLI command.
+/// Who issues an app or CLI command, or a store operation the audit log records (the
+/// one actor type of the workspace).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
@@ -22,6 +23,20 @@ pub enum Actor {
     User(UserId),
     /// The operator, through `tessera-admin`.
     Operator,
+    /// Tessera itself (the demo org, housekeeping): acts with the operator's rights.
+    System,
+}
+
+impl Actor {
+    /// The operator using `tessera-admin`.
+    pub fn operator() -> Self {
+        Actor::Operator
+    }
+
+    /// Tessera itself.
+    pub fn system() -> Self {
+        Actor::System
+    }
 }
 
 /// A command from the IdP (SCIM, SAML), the app or the admin CLI.

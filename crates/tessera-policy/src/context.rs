@@ -212,6 +212,10 @@ impl<'a, V: OrgView + ?Sized> Ctx<'a, V> {
                 label: "operator".to_owned(),
                 source: Source::Cli,
             }),
+            Actor::System => Ok(Who {
+                label: "system".to_owned(),
+                source: Source::System,
+            }),
             Actor::User(id) => {
                 let user = self.user(id)?;
                 if user.role != Role::AccountAdmin || user.status == UserStatus::Deactivated {

@@ -63,12 +63,14 @@ mod users;
 pub use connection::{Backend, DbConnection};
 pub use error::{Result, StoreError};
 pub use invitations::OpenInvitation;
-pub use orgs::{Actor, AuditFilter};
+pub use orgs::AuditFilter;
 pub use policy::ExecuteError;
 pub use records::{AuditEntry, NewUser, Org, OrgSummary, Team, User};
 pub use saml::SamlOptions;
 pub use sessions::{Lifetime, SessionKind, SessionOwner};
 pub use store::Store;
+/// Who acts: the policy engine's actor, the one type every surface uses.
+pub use tessera_policy::Actor;
 /// The kind of a team: the policy engine's, the one type every surface uses.
 pub use tessera_policy::TeamKind;
 pub use tessera_service::connect::{

@@ -8,7 +8,7 @@ use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{CoreError, OrgId, OrgKind, Source, TeamId, WorkspaceName};
-use tessera_policy::TeamKind;
+use tessera_policy::{Actor, TeamKind};
 
 /// The display names of the two built-in teams (T1).
 pub(crate) const ALL_USERS: &str = "All Users";
@@ -63,31 +63,22 @@ impl TryFrom<OrgRow> for Org {
     }
 }
 
-/// Who acts on an org, for the audit log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// A person's email, `operator` or `system`.
-    pub name: String,
-    /// The channel they act through.
-    pub source: Source,
-}
-
-impl Actor {
-    /// The operator using `tessera-admin`.
-    pub fn operator() -> Self {
-        Self {
-            name: "operator".into(),
-            source: Source::Cli,
+/// The audit log's name and channel of an actor: an account admin's email (looked up
+/// on `conn`), `operator` or `system`.
+fn audit_label(conn: &mut DbConnection, actor: &Actor) -> Result<(String, Source)> {
+    Ok(match actor {
+        Actor::Operator => ("operator".to_owned(), Source::Cli),
+        Actor::System => ("system".to_owned(), Source::System),
+        Actor::User(id) => {
+            let email: Option<String> = users::table
+                .filter(users::id.eq(id.to_string()))
+                .select(users::email)
+                .first(conn)
+                .optional()?;
+            let email = email.ok_or_else(|| StoreError::UnknownUserId { id: id.to_string() })?;
+            (email, Source::App)
         }
-    }
-
-    /// Tessera itself.
-    pub fn system() -> Self {
-        Self {
-            name: "system".into(),
-            source: Source::System,
-        }
-    }
+    })
 }
 
 pub(crate) fn find_org(conn: &mut DbConnection, name: &WorkspaceName) -> Result<Org> {
@@ -117,12 +108,13 @@ pub(crate) fn append_audit(
     entry: AuditWrite<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let (actor, source) = audit_label(conn, entry.actor)?;
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::org_id.eq(entry.org_id.to_string()),
             audit_log::at.eq(to_db(now)),
-            audit_log::actor.eq(&entry.actor.name),
-            audit_log::source.eq(entry.actor.source.as_str()),
+            audit_log::actor.eq(actor),
+            audit_log::source.eq(source.as_str()),
             audit_log::action.eq(entry.action),
             audit_log::target_kind.eq(entry.target_kind),
             audit_log::target_id.eq(entry.target_id),

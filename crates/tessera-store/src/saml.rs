@@ -3,13 +3,14 @@
 //! services' port (`port/saml.rs`).
 
 use crate::connection::write_transaction;
-use crate::orgs::{Actor, AuditWrite, append_audit};
+use crate::orgs::{AuditWrite, append_audit};
 use crate::schema::{idp_connections, orgs};
 use crate::time::to_db;
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::OrgId;
+use tessera_policy::Actor;
 
 impl Store {
     /// IdP entity ids connected to more than one org, each with those orgs' workspace

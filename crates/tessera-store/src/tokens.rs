@@ -2,13 +2,14 @@
 //! admin). Only hashes are stored; the token itself is returned once, at issue.
 
 use crate::connection::write_transaction;
-use crate::orgs::{Actor, AuditWrite, append_audit, corrupt};
+use crate::orgs::{AuditWrite, append_audit, corrupt};
 use crate::schema::{admin_tokens, scim_tokens, users};
 use crate::time::to_db;
 use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{Email, OrgId, Role, TokenHash, UserId, UserStatus, generate_token};
+use tessera_policy::Actor;
 use tessera_service::connect::SCIM_TOKEN_PREFIX;
 
 /// The prefix of admin API tokens.

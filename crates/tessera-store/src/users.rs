@@ -1,7 +1,7 @@
 //! User accounts created directly (the demo admin) and user listings.
 
 use crate::connection::write_transaction;
-use crate::orgs::{Actor, AuditWrite, append_audit, corrupt};
+use crate::orgs::{AuditWrite, append_audit, corrupt};
 use crate::records::{NewUser, User};
 use crate::schema::{memberships, teams, users};
 use crate::time::{from_db, to_db};
@@ -9,6 +9,7 @@ use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tessera_core::{Email, OrgId, Role, TeamId, UserId, UserStatus};
+use tessera_policy::Actor;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]

@@ -175,6 +175,7 @@ impl Position {
     ) -> ServiceResult<AuditEntry> {
         let (actor, source) = match by {
             Actor::Operator => ("operator".to_owned(), Source::Cli),
+            Actor::System => ("system".to_owned(), Source::System),
             Actor::User(id) => {
                 let user = tx
                     .user(id)?
