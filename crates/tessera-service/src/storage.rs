@@ -62,7 +62,8 @@ pub trait Storage: Send + Sync {
 
 /// One org's data inside a transaction of [`Storage::read`] or [`Storage::write`].
 ///
-/// Writes inside a read transaction fail. Every listing is in ascending SCIM id
+/// Work inside a read transaction must not write: the in-memory backend refuses
+/// such writes, a SQL backend need not. Every listing is in ascending SCIM id
 /// order and sees only SCIM-managed rows (a user or team whose SCIM id was cleared,
 /// U5/T7, is invisible to SCIM).
 pub trait Transaction: OrgView<Error = StorageError> {

@@ -215,13 +215,17 @@ impl Transaction for MemoryTransaction<'_> {
         teams.sort();
         teams.dedup();
         Ok(self.rows(|rows| {
+            // One pass over the users, not one per member.
+            let scim_ids: std::collections::HashMap<UserId, &str> = rows
+                .users()
+                .filter_map(|u| u.scim_id.as_deref().map(|scim_id| (u.id, scim_id)))
+                .collect();
             let mut pairs = Vec::new();
             for team in teams {
                 let mut members: Vec<String> = rows
                     .memberships()
                     .filter(|m| m.team == team)
-                    .filter_map(|m| rows.users().find(|u| u.id == m.user))
-                    .filter_map(|u| u.scim_id.clone())
+                    .filter_map(|m| scim_ids.get(&m.user).map(|id| (*id).to_owned()))
                     .collect();
                 members.sort();
                 pairs.extend(members.into_iter().map(|scim_id| (team, scim_id)));
