@@ -28,6 +28,7 @@ test: setup lint
     cargo test --workspace --all-targets 2>&1 | tee "$log"
     cargo test --workspace --doc 2>&1 | tee -a "$log"  # the crate docs' examples (--all-targets skips them)
     scripts/conformance.sh  # the PyPI SCIM conformance tools (fixtures/scim/README.md)
+    cargo build --quiet --package tessera-server --package tessera-admin --package tessera-abuse  # a fresh target dir has no binaries yet
     "$CARGO_TARGET_DIR/debug/tessera-abuse" --quick  # the abuse suite against the debug server (docs/security.md)
     # One closing line for the whole run: the unit, integration and doc tests together.
     awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
