@@ -52,6 +52,7 @@ pub mod connect;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod error;
+pub mod events;
 pub mod login;
 pub mod memory;
 pub mod scim;
