@@ -211,6 +211,27 @@ diesel::table! {
     }
 }
 
+// --- events (issue #11) ---
+
+diesel::table! {
+    event_counters (org_id) {
+        org_id -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (org_id, seq) {
+        org_id -> Text,
+        seq -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        source -> Text,
+        data -> Text,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -233,4 +254,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_tokens,
     sp_keys,
     login_throttle,
+    event_counters,
+    events,
 );
