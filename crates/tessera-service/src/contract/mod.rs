@@ -11,6 +11,7 @@ mod connect_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
+mod webhook_cases;
 
 use crate::storage::Storage;
 use chrono::{DateTime, TimeZone, Utc};
@@ -42,6 +43,7 @@ pub fn run(backend: &dyn Backend) {
         .chain(transaction_cases::CASES.iter())
         .chain(saml_cases::CASES.iter())
         .chain(connect_cases::CASES.iter())
+        .chain(webhook_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -8,9 +8,11 @@ mod connect;
 mod saml;
 mod transaction;
 mod view;
+mod webhooks;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::storage::{OrgSummary, Storage, Transaction};
+use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
 use connect::ConnectRows;
 use std::collections::BTreeMap;
@@ -24,6 +26,7 @@ use transaction::MemoryTransaction;
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
     orgs: Mutex<BTreeMap<OrgId, OrgData>>,
+    webhooks: Mutex<webhooks::WebhookRows>,
 }
 
 /// One org: its summary, its rows, its SCIM token hashes and its SAML login state.
@@ -138,6 +141,11 @@ impl MemoryStorage {
         // previous state intact: the poison carries no half-written data.
         self.orgs.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn webhook_rows(&self) -> MutexGuard<'_, webhooks::WebhookRows> {
+        // Each method changes the rows in one step: a poison carries no half-change.
+        self.webhooks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 fn no_org(org: OrgId) -> ServiceError {
@@ -206,5 +214,73 @@ impl Storage for MemoryStorage {
             .collect();
         names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         Ok(names)
+    }
+    // TEMP-EVENTS
+    fn events_after(
+        &self,
+        _org: OrgId,
+        _after_seq: i64,
+        _limit: usize,
+        _types: &[crate::events::EventType],
+    ) -> Result<Vec<crate::events::Event>, StorageError> {
+        Ok(Vec::new())
+    }
+
+    // --- Webhooks ---
+
+    fn add_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StorageError> {
+        if !self.lock().contains_key(&endpoint.org) {
+            return Err(StorageError::Internal(format!(
+                "no org has the id {}",
+                endpoint.org
+            )));
+        }
+        self.webhook_rows().add(endpoint);
+        Ok(())
+    }
+
+    fn webhook_endpoints(&self, org: OrgId) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.webhook_rows().of_org(org))
+    }
+
+    fn remove_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().remove(org, id))
+    }
+
+    fn lease_webhook_endpoints(
+        &self,
+        request: &LeaseRequest,
+    ) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.webhook_rows().lease(request))
+    }
+
+    fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().settle(settlement))
+    }
+
+    fn replay_webhook_endpoint(
+        &self,
+        org: OrgId,
+        id: &str,
+        from_seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().replay(org, id, from_seq, now))
+    }
+
+    fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<WebhookAttempt>, StorageError> {
+        Ok(self.webhook_rows().attempts(endpoint, limit))
+    }
+
+    fn webhook_dead_letters(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, StorageError> {
+        Ok(self.webhook_rows().dead_letters(endpoint, limit))
     }
 }

@@ -7,12 +7,16 @@ mod connect;
 mod saml;
 mod scim;
 mod transaction;
+mod webhooks;
 
 use crate::connection::write_transaction;
 use crate::{Store, StoreError};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::{OrgId, WorkspaceName};
+use tessera_service::webhooks::{
+    DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
+};
 use tessera_service::{
     OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
 };
@@ -99,5 +103,66 @@ impl Storage for Store {
         Ok(connect::workspaces_with_entity_id(
             &mut conn, entity_id, except,
         )?)
+    }
+    // TEMP-EVENTS
+    fn events_after(
+        &self,
+        _org: OrgId,
+        _after_seq: i64,
+        _limit: usize,
+        _types: &[tessera_service::events::EventType],
+    ) -> Result<Vec<tessera_service::events::Event>, StorageError> {
+        Ok(Vec::new())
+    }
+
+    // --- Webhooks ---
+
+    fn add_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StorageError> {
+        Ok(self.insert_webhook_endpoint(endpoint)?)
+    }
+
+    fn webhook_endpoints(&self, org: OrgId) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.org_webhook_endpoints(org)?)
+    }
+
+    fn remove_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool, StorageError> {
+        Ok(self.delete_webhook_endpoint(org, id)?)
+    }
+
+    fn lease_webhook_endpoints(
+        &self,
+        request: &LeaseRequest,
+    ) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.lease_webhooks(request)?)
+    }
+
+    fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError> {
+        Ok(self.settle_webhook(settlement)?)
+    }
+
+    fn replay_webhook_endpoint(
+        &self,
+        org: OrgId,
+        id: &str,
+        from_seq: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.replay_webhook(org, id, from_seq, now)?)
+    }
+
+    fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<WebhookAttempt>, StorageError> {
+        Ok(self.webhook_attempt_log(endpoint, limit)?)
+    }
+
+    fn webhook_dead_letters(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, StorageError> {
+        Ok(self.webhook_dead_letter_log(endpoint, limit)?)
     }
 }
