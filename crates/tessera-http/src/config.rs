@@ -69,6 +69,13 @@ pub struct Config {
     pub session_absolute_lifetime_days: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Whether webhook URLs that account admins add may reach loopback, private,
+    /// link-local and other non-public addresses (the operator's CLI always may).
+    pub webhooks_allow_private_urls: bool,
+    /// How long one webhook delivery may take, in milliseconds.
+    pub webhooks_request_timeout_ms: u64,
+    /// How often the server looks for due webhook endpoints, in milliseconds.
+    pub webhooks_poll_interval_ms: u64,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -107,6 +114,9 @@ impl Default for Config {
             password_hashing_concurrency: None,
             session_absolute_lifetime_days: 90,
             trusted_proxies: Vec::new(),
+            webhooks_allow_private_urls: false,
+            webhooks_request_timeout_ms: 10_000,
+            webhooks_poll_interval_ms: 1_000,
         }
     }
 }

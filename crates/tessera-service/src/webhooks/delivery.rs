@@ -31,6 +31,11 @@ pub struct DeliveryConfig {
 }
 
 impl DeliveryConfig {
+    /// The defaults under a fresh owner id (`dlv_…`), for one server process.
+    pub fn for_this_process() -> Self {
+        Self::new(format!("dlv_{}", uuid::Uuid::new_v4().simple()))
+    }
+
     /// The defaults for `owner`: 60 s leases, the default retry policy, 16 endpoints.
     pub fn new(owner: impl Into<String>) -> Self {
         Self {
@@ -264,7 +269,7 @@ impl<'a> WebhookDelivery<'a> {
                 };
                 let report = send(&delivery);
                 attempts += 1;
-                leased = self.settle(&delivery, &report, clock.now(), rand::random())?;
+                leased = self.settle(&delivery, &report, clock.now(), super::retry::jitter())?;
             }
         }
         Ok(attempts)

@@ -8,16 +8,18 @@
 //! (`tessera-http` runs the server's loop; an embedder may call
 //! [`WebhookDelivery::run_once`] with any sender).
 
+mod address;
 mod delivery;
 mod manage;
 mod model;
 mod retry;
 mod signing;
 
+pub use address::is_public_address;
 pub use delivery::{Delivery, DeliveryConfig, Outcome, Report, WebhookDelivery};
 pub use manage::{MAX_URL_LEN, WebhookAdmin, check_url, endpoint_json, parse_types};
 pub use model::{
     DeadLetter, DeliveryState, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
 };
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, jitter};
 pub use signing::{SECRET_PREFIX, new_secret, signature};

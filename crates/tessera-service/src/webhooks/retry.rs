@@ -47,6 +47,11 @@ impl RetryPolicy {
     }
 }
 
+/// A random jitter in `[0, 1)` for [`RetryPolicy::delay`].
+pub fn jitter() -> f64 {
+    rand::random()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
