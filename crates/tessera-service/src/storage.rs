@@ -14,6 +14,7 @@
 
 use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
 use crate::error::{ServiceResult, StorageError};
+use crate::events::{Event, EventType, NewEvent};
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
@@ -60,15 +61,21 @@ pub trait Storage: Send + Sync {
         except: OrgId,
     ) -> Result<Vec<WorkspaceName>, StorageError>;
 
-    // TEMP-EVENTS: the events engineer's method, until their branch is merged.
-    /// The org's events after `after_seq`.
+    // --- events (issue #11) ---
+
+    /// The org's events with `seq > after_seq`, in seq order, at most `limit` (capped
+    /// at [`crate::events::MAX_PAGE`]); only those of `types` unless it is empty.
     fn events_after(
         &self,
         org: OrgId,
         after_seq: i64,
         limit: usize,
-        types: &[crate::events::EventType],
-    ) -> Result<Vec<crate::events::Event>, StorageError>;
+        types: &[EventType],
+    ) -> Result<Vec<Event>, StorageError>;
+
+    /// Deletes the events of every org that occurred before `before` (retention);
+    /// answers how many. The seq counters stay: a purge never reuses a seq.
+    fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError>;
 
     // --- Webhooks (`crate::webhooks`) ---
 
@@ -131,7 +138,8 @@ pub trait Storage: Send + Sync {
 /// U5/T7, is invisible to SCIM).
 pub trait Transaction: OrgView<Error = StorageError> {
     /// Writes a decision: its changes (checking row versions and unique keys; a
-    /// clash is [`StorageError::Conflict`]), audit entries and invitations.
+    /// clash is [`StorageError::Conflict`]), audit entries and invitations, and appends
+    /// its events: [`crate::events::derive`] over the state before the changes.
     fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError>;
 
     /// Appends audit entries that no decision made (a refused SAML response, …).
@@ -256,6 +264,14 @@ pub trait Transaction: OrgView<Error = StorageError> {
         hash: &TokenHash,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+
+    // --- events (issue #11) ---
+
+    /// Appends events to the org's stream in this transaction; the backend gives each
+    /// a unique id and the org's next seq (1, 2, 3, … with no gap: an event of a
+    /// rolled-back transaction takes none). [`Transaction::apply`] appends the
+    /// decision's own events ([`crate::events::derive`]) itself.
+    fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError>;
 }
 
 /// Which SCIM resource type.

@@ -211,6 +211,29 @@ diesel::table! {
     }
 }
 
+// --- events (issue #11) ---
+
+diesel::table! {
+    event_counters (org_id) {
+        org_id -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (org_id, seq) {
+        org_id -> Text,
+        seq -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        source -> Text,
+        data -> Text,
+    }
+}
+
+// --- webhooks (issue #11) ---
+
 diesel::table! {
     webhook_endpoints (id) {
         id -> Text,
@@ -278,6 +301,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_tokens,
     sp_keys,
     login_throttle,
+    event_counters,
+    events,
     webhook_endpoints,
     webhook_attempts,
     webhook_dead_letters,

@@ -5,7 +5,9 @@
 use super::{Backend, Case, t0, workspace};
 use crate::connect::records::WalkthroughRecord;
 use crate::connect::{ConnectService, IdpDetails, NextAction};
+use crate::events::{EventSource, EventType, MAX_PAGE};
 use crate::transact::execute;
+use serde_json::json;
 use tessera_core::{ConnectionMode, Email, OrgId, Role, WalkthroughStep};
 use tessera_policy::{Actor, Command, InviteChannel};
 
@@ -88,6 +90,17 @@ fn every_step_reads_back(backend: &dyn Backend) {
     assert_eq!((done.step, done.next), (WalkthroughStep::Connected, None));
     assert!(done.scim_token_active);
     assert_eq!(done.connected_at, Some(t0()));
+    let events = storage.events_after(org, 0, MAX_PAGE, &[]).unwrap();
+    let live = events.last().unwrap();
+    assert_eq!(
+        live.event_type,
+        EventType::ConnectionCompleted,
+        "{events:?}"
+    );
+    assert_eq!(
+        (live.source, &live.data["mode"]),
+        (EventSource::Operator, &json!("scim"))
+    );
 }
 
 fn stale_walkthrough_write_loses(backend: &dyn Backend) {

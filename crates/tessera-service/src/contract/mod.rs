@@ -8,6 +8,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod connect_cases;
+mod event_cases;
+mod event_source_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
@@ -43,6 +45,8 @@ pub fn run(backend: &dyn Backend) {
         .chain(transaction_cases::CASES.iter())
         .chain(saml_cases::CASES.iter())
         .chain(connect_cases::CASES.iter())
+        .chain(event_cases::CASES.iter())
+        .chain(event_source_cases::CASES.iter())
         .chain(webhook_cases::CASES.iter())
         .copied()
         .collect();

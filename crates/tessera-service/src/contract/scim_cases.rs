@@ -23,21 +23,21 @@ pub(super) const CASES: [Case; 5] = [
 ];
 
 /// A SCIM client of one org on one service.
-struct Client {
+pub(super) struct Client {
     service: ScimService,
     workspace: &'static str,
     token: String,
 }
 
 /// An answer: status, ETag, JSON body.
-struct Answer {
-    status: u16,
+pub(super) struct Answer {
+    pub(super) status: u16,
     etag: Option<String>,
-    body: Value,
+    pub(super) body: Value,
 }
 
 impl Client {
-    fn new(backend: &dyn Backend, name: &'static str) -> Self {
+    pub(super) fn new(backend: &dyn Backend, name: &'static str) -> Self {
         let (_, token) = backend.scim_org(&workspace(name), t0());
         Self::on(backend.storage(), name, token)
     }
@@ -52,7 +52,7 @@ impl Client {
         }
     }
 
-    fn send(
+    pub(super) fn send(
         &self,
         method: &str,
         target: &str,
@@ -78,7 +78,7 @@ impl Client {
         }
     }
 
-    fn create_user(&self, name: &str) -> Value {
+    pub(super) fn create_user(&self, name: &str) -> Value {
         let answer = self.send("POST", "/Users", None, Some(user(name)));
         assert_eq!(answer.status, 201, "create {name}: {}", answer.body);
         answer.body

@@ -104,3 +104,140 @@ pub struct Event {
     /// The type's payload.
     pub data: serde_json::Value,
 }
+
+impl EventType {
+    /// Every type, in the order the issue lists them.
+    pub const ALL: [EventType; 15] = [
+        EventType::UserCreated,
+        EventType::UserUpdated,
+        EventType::UserDeactivated,
+        EventType::UserReactivated,
+        EventType::UserDeleted,
+        EventType::TeamCreated,
+        EventType::TeamUpdated,
+        EventType::TeamDeleted,
+        EventType::MembershipAdded,
+        EventType::MembershipRemoved,
+        EventType::InvitationCreated,
+        EventType::ConnectionCompleted,
+        EventType::LoginSucceeded,
+        EventType::LoginRefused,
+        EventType::SyncCompleted,
+    ];
+
+    /// The dotted name (`user.created`), as stored and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::UserCreated => "user.created",
+            EventType::UserUpdated => "user.updated",
+            EventType::UserDeactivated => "user.deactivated",
+            EventType::UserReactivated => "user.reactivated",
+            EventType::UserDeleted => "user.deleted",
+            EventType::TeamCreated => "team.created",
+            EventType::TeamUpdated => "team.updated",
+            EventType::TeamDeleted => "team.deleted",
+            EventType::MembershipAdded => "membership.added",
+            EventType::MembershipRemoved => "membership.removed",
+            EventType::InvitationCreated => "invitation.created",
+            EventType::ConnectionCompleted => "connection.completed",
+            EventType::LoginSucceeded => "login.succeeded",
+            EventType::LoginRefused => "login.refused",
+            EventType::SyncCompleted => "sync.completed",
+        }
+    }
+
+    /// Parses a comma-separated list of dotted names (`user.created,team.deleted`);
+    /// an empty list is every type. Unknown names are refused, all of them named.
+    pub fn parse_list(text: &str) -> Result<Vec<EventType>, UnknownEventTypes> {
+        let (mut known, mut unknown) = (Vec::new(), Vec::new());
+        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name.parse::<EventType>() {
+                Ok(kind) if !known.contains(&kind) => known.push(kind),
+                Ok(_) => {}
+                Err(UnknownEventTypes(mut names)) => unknown.append(&mut names),
+            }
+        }
+        if unknown.is_empty() {
+            Ok(known)
+        } else {
+            Err(UnknownEventTypes(unknown))
+        }
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EventType {
+    type Err = UnknownEventTypes;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        EventType::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .ok_or_else(|| UnknownEventTypes(vec![name.to_owned()]))
+    }
+}
+
+/// Event type names that are not event types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEventTypes(pub Vec<String>);
+
+impl std::fmt::Display for UnknownEventTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        write!(
+            f,
+            "unknown event type {}; expected some of: {}",
+            self.0.join(", "),
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownEventTypes {}
+
+impl EventSource {
+    /// The source's name (`scim`, `admin`, …), as stored and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSource::Scim => "scim",
+            EventSource::Saml => "saml",
+            EventSource::Salesforce => "salesforce",
+            EventSource::Admin => "admin",
+            EventSource::Operator => "operator",
+            EventSource::System => "system",
+        }
+    }
+
+    /// The stored name back; `None` for anything else.
+    pub fn parse(name: &str) -> Option<EventSource> {
+        [
+            EventSource::Scim,
+            EventSource::Saml,
+            EventSource::Salesforce,
+            EventSource::Admin,
+            EventSource::Operator,
+            EventSource::System,
+        ]
+        .into_iter()
+        .find(|source| source.as_str() == name)
+    }
+}
+
+impl From<tessera_core::Source> for EventSource {
+    fn from(source: tessera_core::Source) -> Self {
+        use tessera_core::Source;
+        match source {
+            Source::Scim => EventSource::Scim,
+            Source::Saml => EventSource::Saml,
+            Source::Salesforce => EventSource::Salesforce,
+            Source::App | Source::Mapping => EventSource::Admin,
+            Source::Cli => EventSource::Operator,
+            Source::System => EventSource::System,
+        }
+    }
+}

@@ -9,10 +9,11 @@ use super::provider::NOT_CONNECTED;
 use super::refusal::{NO_EMAIL, RESPONSE_REFUSED, saml_audit};
 use super::{LoginRefusal, LoginService, RefusalReason};
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
+use crate::events::{EventSource, LoginOutcome, record_login_outcome};
 use crate::transact;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use tessera_core::{OrgId, UserId, WorkspaceName};
+use tessera_core::{Email, OrgId, UserId, WorkspaceName};
 use tessera_policy::{Command, SamlLogin, Subject};
 use tessera_saml::{Limits, Login, SamlError, validate_response};
 
@@ -122,6 +123,7 @@ impl LoginService {
         now: DateTime<Utc>,
     ) -> ServiceResult<Result<UserId, LoginRefusal>> {
         let Some(email) = login.email.clone() else {
+            self.record_refused(org, &RefusalReason::NoEmail, None, now)?;
             return Ok(Err(LoginRefusal {
                 reason: RefusalReason::NoEmail,
                 message: NO_EMAIL.into(),
@@ -144,7 +146,7 @@ impl LoginService {
             })?;
         }
         let command = Command::SamlLogin(SamlLogin {
-            email,
+            email: email.clone(),
             given_name: login.first_name.clone(),
             family_name: login.last_name.clone(),
         });
@@ -154,6 +156,8 @@ impl LoginService {
                 return Err(ServiceError::internal("the login named no user"));
             };
             tx.record_login(user, now)?;
+            let outcome = LoginOutcome::Succeeded { user };
+            record_login_outcome(tx, EventSource::Saml, outcome, now)?;
             Ok(user)
         });
         match decided {
@@ -161,10 +165,32 @@ impl LoginService {
             Err(error) if matches!(error.kind, ErrorKind::Unavailable | ErrorKind::Internal) => {
                 Err(error)
             }
-            Err(refusal) => Ok(Err(LoginRefusal {
-                reason: RefusalReason::Policy(refusal.rule),
-                message: refusal.message,
-            })),
+            Err(refusal) => {
+                let reason = RefusalReason::Policy(refusal.rule);
+                self.record_refused(org, &reason, Some(&email), now)?;
+                Ok(Err(LoginRefusal {
+                    reason,
+                    message: refusal.message,
+                }))
+            }
         }
+    }
+
+    /// Appends `login.refused` for a refusal of a verified response, in its own write.
+    fn record_refused(
+        &self,
+        org: OrgId,
+        reason: &RefusalReason,
+        email: Option<&Email>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let outcome = LoginOutcome::Refused {
+            reason: reason.code(),
+            email,
+        };
+        transact::write(self.storage.as_ref(), org, |tx| {
+            record_login_outcome(tx, EventSource::Saml, outcome, now).map_err(ServiceError::from)
+        })
+        .map_err(|e| ServiceError::unavailable(e.log_detail.unwrap_or(e.message)))
     }
 }

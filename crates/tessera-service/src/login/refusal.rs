@@ -5,6 +5,7 @@
 use super::LoginService;
 use super::budget::Admission;
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
+use crate::events::{EventSource, LoginOutcome, record_login_outcome};
 use crate::transact;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -113,9 +114,13 @@ impl LoginService {
             details["unrecorded_before"] = dropped.into();
         }
         let entry = saml_audit("saml.login_refused", "org", None, details, now);
+        let outcome = LoginOutcome::Refused {
+            reason: code,
+            email: None,
+        };
         transact::write(self.storage.as_ref(), org, |tx| {
-            tx.record_audit(std::slice::from_ref(&entry))
-                .map_err(ServiceError::from)
+            tx.record_audit(std::slice::from_ref(&entry))?;
+            record_login_outcome(tx, EventSource::Saml, outcome, now).map_err(ServiceError::from)
         })
         .map_err(|e| ServiceError::unavailable(e.log_detail.unwrap_or(e.message)))
     }

@@ -5,12 +5,14 @@
 //! no write ever loses a race. Nothing is persisted.
 
 mod connect;
+mod events;
 mod saml;
 mod transaction;
 mod view;
 mod webhooks;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
+use crate::events::{Event, EventType};
 use crate::storage::{OrgSummary, Storage, Transaction};
 use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
@@ -26,6 +28,7 @@ use transaction::MemoryTransaction;
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
     orgs: Mutex<BTreeMap<OrgId, OrgData>>,
+    events: Mutex<BTreeMap<OrgId, events::EventLog>>,
     webhooks: Mutex<webhooks::WebhookRows>,
 }
 
@@ -37,6 +40,8 @@ pub(crate) struct OrgData {
     pub(crate) scim_tokens: Vec<TokenHash>,
     pub(crate) saml: saml::SamlData,
     pub(crate) connect: ConnectRows,
+    /// Events the running write appended, for its commit to number.
+    pub(crate) pending_events: Vec<crate::events::NewEvent>,
 }
 
 /// How a new in-memory org starts.
@@ -117,6 +122,7 @@ impl MemoryStorage {
                 scim_tokens: Vec::new(),
                 saml: saml::SamlData::default(),
                 connect,
+                pending_events: Vec::new(),
             },
         );
         Ok(id)
@@ -137,15 +143,19 @@ impl MemoryStorage {
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<OrgId, OrgData>> {
-        // Every write replaces an org's state whole, so a panic mid-write leaves the
-        // previous state intact: the poison carries no half-written data.
-        self.orgs.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.orgs)
     }
 
     fn webhook_rows(&self) -> MutexGuard<'_, webhooks::WebhookRows> {
         // Each method changes the rows in one step: a poison carries no half-change.
         self.webhooks.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every write replaces an org's state (or appends to its events) whole, so a panic
+    // mid-write leaves the previous state intact: the poison carries no half-written data.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn no_org(org: OrgId) -> ServiceError {
@@ -190,7 +200,12 @@ impl Storage for MemoryStorage {
         let data = orgs.get_mut(&org).ok_or_else(|| no_org(org))?;
         let tx = MemoryTransaction::write(data.clone());
         work(&tx)?;
-        *data = tx.into_data()?;
+        let mut next = tx.into_data()?;
+        let pending = std::mem::take(&mut next.pending_events);
+        *data = next;
+        if !pending.is_empty() {
+            lock(&self.events).entry(org).or_default().commit(pending);
+        }
         Ok(())
     }
 
@@ -215,15 +230,25 @@ impl Storage for MemoryStorage {
         names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         Ok(names)
     }
-    // TEMP-EVENTS
+
     fn events_after(
         &self,
-        _org: OrgId,
-        _after_seq: i64,
-        _limit: usize,
-        _types: &[crate::events::EventType],
-    ) -> Result<Vec<crate::events::Event>, StorageError> {
-        Ok(Vec::new())
+        org: OrgId,
+        after_seq: i64,
+        limit: usize,
+        types: &[EventType],
+    ) -> Result<Vec<Event>, StorageError> {
+        Ok(lock(&self.events)
+            .get(&org)
+            .map(|log| log.after(after_seq, limit, types))
+            .unwrap_or_default())
+    }
+
+    fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
+        Ok(lock(&self.events)
+            .values_mut()
+            .map(|log| log.purge(before))
+            .sum())
     }
 
     // --- Webhooks ---

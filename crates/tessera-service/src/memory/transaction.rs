@@ -4,6 +4,7 @@
 use super::OrgData;
 use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
 use crate::error::StorageError;
+use crate::events::NewEvent;
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
 use chrono::{DateTime, Utc};
@@ -150,8 +151,11 @@ fn team_key(team: &TeamRecord, attribute: IndexedAttribute) -> Option<String> {
 }
 
 impl Transaction for MemoryTransaction<'_> {
-    fn apply(&self, decision: &Decision, _now: DateTime<Utc>) -> Result<(), StorageError> {
-        self.change(decision)
+    fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError> {
+        let org = self.with(|data| data.summary.id);
+        let events = crate::events::derive(self, org, decision, now)?;
+        self.change(decision)?;
+        self.append_events(&events)
     }
 
     fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError> {
@@ -382,5 +386,9 @@ impl Transaction for MemoryTransaction<'_> {
             data.scim_tokens = vec![hash.clone()];
             revoked
         })
+    }
+
+    fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+        self.edit(|data| data.pending_events.extend_from_slice(events))
     }
 }

@@ -4,6 +4,7 @@
 //! answer by deciding again.
 
 mod connect;
+mod events;
 mod saml;
 mod scim;
 mod transaction;
@@ -11,9 +12,11 @@ mod webhooks;
 
 use crate::connection::write_transaction;
 use crate::{Store, StoreError};
+use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::{OrgId, WorkspaceName};
+use tessera_service::events::{Event, EventType};
 use tessera_service::webhooks::{
     DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
 };
@@ -89,7 +92,9 @@ impl Storage for Store {
     ) -> ServiceResult<()> {
         let mut conn = self.conn().map_err(StorageError::from)?;
         write_transaction(&mut conn, |conn| {
-            work(&SqlTransaction::new(conn, org)).map_err(Failed)
+            let tx = SqlTransaction::new(conn, org);
+            work(&tx).map_err(Failed)?;
+            tx.insert_events().map_err(|e| Failed(e.into()))
         })
         .map_err(|Failed(error)| error)
     }
@@ -104,15 +109,21 @@ impl Storage for Store {
             &mut conn, entity_id, except,
         )?)
     }
-    // TEMP-EVENTS
+
     fn events_after(
         &self,
-        _org: OrgId,
-        _after_seq: i64,
-        _limit: usize,
-        _types: &[tessera_service::events::EventType],
-    ) -> Result<Vec<tessera_service::events::Event>, StorageError> {
-        Ok(Vec::new())
+        org: OrgId,
+        after_seq: i64,
+        limit: usize,
+        types: &[EventType],
+    ) -> Result<Vec<Event>, StorageError> {
+        let mut conn = self.conn()?;
+        events::after(&mut conn, org, after_seq, limit, types)
+    }
+
+    fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
+        let mut conn = self.conn()?;
+        events::purge(&mut conn, before)
     }
 
     // --- Webhooks ---

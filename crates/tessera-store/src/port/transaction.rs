@@ -9,7 +9,7 @@ use crate::time::to_db;
 use crate::{DbConnection, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use std::cell::RefMut;
+use std::cell::{RefCell, RefMut};
 use tessera_core::{Email, OrgId, TeamId, TokenHash, UserId, UserName};
 use tessera_mapping::SnapshotRow;
 use tessera_policy::{
@@ -19,6 +19,7 @@ use tessera_policy::{
 use tessera_service::connect::records::{
     IdpConnectionRecord, MappingExportRecord, WalkthroughRecord,
 };
+use tessera_service::events::NewEvent;
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
 
@@ -26,6 +27,8 @@ use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
 pub(super) struct SqlTransaction<'c> {
     view: TransactionView<'c>,
     org_id: OrgId,
+    /// The events appended so far, inserted right before the commit.
+    pending: RefCell<Vec<NewEvent>>,
 }
 
 impl<'c> SqlTransaction<'c> {
@@ -33,7 +36,14 @@ impl<'c> SqlTransaction<'c> {
         Self {
             view: TransactionView::new(conn, org_id),
             org_id,
+            pending: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Numbers and inserts the appended events: the last statements of a write.
+    pub(super) fn insert_events(&self) -> Result<(), StorageError> {
+        let pending = self.pending.take();
+        super::events::insert(&mut self.conn(), self.org_id, &pending)
     }
 
     pub(super) fn conn(&self) -> RefMut<'_, &'c mut DbConnection> {
@@ -59,7 +69,10 @@ fn attempt_error(attempt: Attempt) -> StorageError {
 
 impl Transaction for SqlTransaction<'_> {
     fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError> {
-        apply(&mut self.conn(), self.org_id, decision, now).map_err(attempt_error)
+        let events = tessera_service::events::derive(self, self.org_id, decision, now)?;
+        apply(&mut self.conn(), self.org_id, decision, now).map_err(attempt_error)?;
+        self.pending.borrow_mut().extend(events);
+        Ok(())
     }
 
     fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StorageError> {
@@ -233,6 +246,11 @@ impl Transaction for SqlTransaction<'_> {
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
         Ok(self.replace_token(hash, now)?)
+    }
+
+    fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+        self.pending.borrow_mut().extend_from_slice(events);
+        Ok(())
     }
 }
 

@@ -1,0 +1,130 @@
+//! The event outbox over SQL: a write's events are numbered and inserted right
+//! before it commits (one counter update, one multi-row insert), so the per-org
+//! counter row is locked only for the end of the transaction.
+
+use crate::DbConnection;
+use crate::schema::{event_counters, events};
+use crate::time::{from_db, to_db};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use tessera_core::OrgId;
+use tessera_service::StorageError;
+use tessera_service::events::{Event, EventSource, EventType, MAX_PAGE, NewEvent};
+
+/// Gives `pending` the org's next seqs and inserts them. The counter row is the
+/// org's lock: a concurrent writer of the same org waits here until this one
+/// commits or rolls back (a rolled-back bump never happened), so seqs have no gaps.
+pub(super) fn insert(
+    conn: &mut DbConnection,
+    org: OrgId,
+    pending: &[NewEvent],
+) -> Result<(), StorageError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let org = org.to_string();
+    let count = i64::try_from(pending.len())
+        .map_err(|_| StorageError::Internal("too many events in one write".into()))?;
+    let bumped = diesel::update(event_counters::table.find(&org))
+        .set(event_counters::last_seq.eq(event_counters::last_seq + count))
+        .execute(conn)
+        .map_err(db)?;
+    let last = if bumped == 0 {
+        // The org's first events: a concurrent first writer makes this a unique
+        // violation, a conflict that runs the unit again.
+        diesel::insert_into(event_counters::table)
+            .values((
+                event_counters::org_id.eq(&org),
+                event_counters::last_seq.eq(count),
+            ))
+            .execute(conn)
+            .map_err(db)?;
+        count
+    } else {
+        event_counters::table
+            .find(&org)
+            .select(event_counters::last_seq)
+            .first::<i64>(conn)
+            .map_err(db)?
+    };
+    let first = last - count + 1;
+    let rows: Vec<_> = pending
+        .iter()
+        .zip(first..)
+        .map(|(event, seq)| {
+            (
+                events::org_id.eq(&org),
+                events::seq.eq(seq),
+                events::id.eq(uuid::Uuid::new_v4().to_string()),
+                events::event_type.eq(event.event_type.as_str()),
+                events::occurred_at.eq(to_db(event.occurred_at)),
+                events::source.eq(event.source.as_str()),
+                events::data.eq(event.data.to_string()),
+            )
+        })
+        .collect();
+    // One multi-row INSERT; diesel batches on each backend's own connection.
+    let query = diesel::insert_into(events::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(conn) => query.execute(conn),
+        DbConnection::Postgresql(conn) => query.execute(conn),
+    }
+    .map_err(db)?;
+    Ok(())
+}
+
+type Row = (i64, String, String, NaiveDateTime, String, String);
+
+/// The org's events after `after_seq`, in seq order.
+pub(super) fn after(
+    conn: &mut DbConnection,
+    org: OrgId,
+    after_seq: i64,
+    limit: usize,
+    types: &[EventType],
+) -> Result<Vec<Event>, StorageError> {
+    let limit = i64::try_from(limit.min(MAX_PAGE)).unwrap_or(0);
+    let mut query = events::table
+        .filter(events::org_id.eq(org.to_string()))
+        .filter(events::seq.gt(after_seq))
+        .select((
+            events::seq,
+            events::id,
+            events::event_type,
+            events::occurred_at,
+            events::source,
+            events::data,
+        ))
+        .order(events::seq.asc())
+        .limit(limit)
+        .into_boxed();
+    if !types.is_empty() {
+        query = query.filter(events::event_type.eq_any(types.iter().map(|t| t.as_str())));
+    }
+    let rows: Vec<Row> = query.load(conn).map_err(db)?;
+    rows.into_iter().map(event).collect()
+}
+
+fn event((seq, id, event_type, occurred_at, source, data): Row) -> Result<Event, StorageError> {
+    let corrupt = |what: &str| StorageError::Internal(format!("event {id}: stored {what}"));
+    Ok(Event {
+        event_type: event_type.parse().map_err(|_| corrupt("type is unknown"))?,
+        source: EventSource::parse(&source).ok_or_else(|| corrupt("source is unknown"))?,
+        data: serde_json::from_str(&data).map_err(|_| corrupt("data is not JSON"))?,
+        occurred_at: from_db(occurred_at),
+        seq,
+        id,
+    })
+}
+
+/// Deletes the events of every org that occurred before `before`.
+pub(super) fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let deleted = diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before))))
+        .execute(conn)
+        .map_err(db)?;
+    Ok(deleted as u64)
+}
+
+fn db(error: diesel::result::Error) -> StorageError {
+    super::from_diesel(&error)
+}
