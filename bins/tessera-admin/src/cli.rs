@@ -39,6 +39,8 @@ pub enum Command {
     Teams(crate::teams::TeamsCommand),
     /// Show an org's audit log, newest first (S4).
     Audit(crate::audit::AuditArgs),
+    /// Show an org's events after a cursor, in seq order (one line each).
+    Events(crate::events::EventsArgs),
     /// Manual sync: re-apply mapping links and pending memberships (S3).
     Sync(OrgName),
     /// Issue an admin API token for one of the org's account admins (shown once).
@@ -114,6 +116,7 @@ impl Cli {
             Command::Users(command) => crate::users::run(&store, &clock, command, self.json),
             Command::Teams(command) => crate::teams::run(&store, &clock, command, self.json),
             Command::Audit(args) => crate::audit::run(&store, args, self.json),
+            Command::Events(args) => crate::events::run(&store, args, self.json),
             Command::Sync(args) => crate::teams::sync(&store, &clock, &args.name, self.json),
             Command::ApiToken(args) => crate::tokens::api_token(&store, &clock, args, self.json),
             Command::Scim(command) => crate::tokens::scim(&store, &clock, command, self.json),

@@ -6,6 +6,7 @@
 mod audit;
 mod cli;
 mod connect;
+mod events;
 mod mapping;
 mod org;
 mod output;

@@ -69,6 +69,9 @@ pub struct Config {
     pub session_absolute_lifetime_days: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Days the org's events are kept (the events API's history); older ones are purged
+    /// hourly.
+    pub events_retention_days: u32,
     /// Whether webhook URLs that account admins add may reach loopback, private,
     /// link-local and other non-public addresses (the operator's CLI always may).
     pub webhooks_allow_private_urls: bool,
@@ -114,6 +117,7 @@ impl Default for Config {
             password_hashing_concurrency: None,
             session_absolute_lifetime_days: 90,
             trusted_proxies: Vec::new(),
+            events_retention_days: tessera_service::events::DEFAULT_RETENTION_DAYS,
             webhooks_allow_private_urls: false,
             webhooks_request_timeout_ms: 10_000,
             webhooks_poll_interval_ms: 1_000,
@@ -230,6 +234,10 @@ impl Config {
                 "session_absolute_lifetime_days",
                 u64::from(self.session_absolute_lifetime_days),
             ),
+            (
+                "events_retention_days",
+                u64::from(self.events_retention_days),
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Value {
@@ -244,11 +252,19 @@ impl Config {
                 problem: "must be at most 86400 (a day)".into(),
             });
         }
-        if self.session_absolute_lifetime_days > 3650 {
-            return Err(ConfigError::Value {
-                field: "session_absolute_lifetime_days",
-                problem: "must be at most 3650".into(),
-            });
+        for (field, days) in [
+            (
+                "session_absolute_lifetime_days",
+                self.session_absolute_lifetime_days,
+            ),
+            ("events_retention_days", self.events_retention_days),
+        ] {
+            if days > 3650 {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: "must be at most 3650".into(),
+                });
+            }
         }
         tessera_store::Backend::of(self.database_url.expose()).map_err(|e| ConfigError::Value {
             field: "database_url",
@@ -340,6 +356,8 @@ mod tests {
                 "login_max_failures_per_account = 0",
                 "login_throttle_window_secs = 90000",
                 "session_absolute_lifetime_days = 0",
+                "events_retention_days = 0",
+                "events_retention_days = 4000",
                 "trusted_proxies = [\"not-an-ip\"]",
             ] {
                 jail.create_file("tessera.toml", bad)?;

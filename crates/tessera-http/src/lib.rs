@@ -13,6 +13,7 @@ mod limits;
 mod login;
 mod metrics;
 mod pages;
+mod retention;
 mod routes;
 mod saml;
 mod scim;
@@ -88,6 +89,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     if config.demo_org {
         ensure_demo_org(&store, clock.as_ref(), &config.public_url)?;
     }
+    retention::spawn_purge(store.clone(), clock.clone(), config.events_retention_days);
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
     let state = AppState {

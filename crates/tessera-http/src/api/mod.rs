@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod body;
 pub(crate) mod connect;
+mod events;
 mod teams;
 mod users;
 pub(crate) mod webhooks;
@@ -47,6 +48,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                         web::delete().to(teams::remove_member),
                     )
                     .route("/audit", web::get().to(audit::list))
+                    .route("/events", web::get().to(events::list))
                     .route("/sync", web::post().to(teams::sync))
                     .route("/connection", web::get().to(connect::show))
                     .route("/connection/mode", web::put().to(connect::set_mode))

@@ -1,0 +1,46 @@
+//! The org's event stream, pulled by cursor (issue #11).
+
+use super::auth::{authorize, blocking};
+use super::body::page_size;
+use crate::{ApiError, AppState};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use tessera_service::Storage;
+use tessera_service::events::EventType;
+
+/// `GET …/events` query.
+#[derive(Deserialize)]
+pub(crate) struct EventQuery {
+    after: Option<i64>,
+    limit: Option<i64>,
+    types: Option<String>,
+}
+
+/// `GET …/events?after=SEQ&limit=N&types=a,b`: `{"events": [...]}` in seq order.
+pub(crate) async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<EventQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let admin = authorize(&req, &state, &path).await?;
+    let query = query.into_inner();
+    let after = query.after.unwrap_or(0);
+    if after < 0 {
+        return Err(ApiError::BadRequest(format!(
+            "after must be a seq (0 or more), not {after}"
+        )));
+    }
+    let limit = usize::try_from(page_size(query.limit, 100)?).unwrap_or(0);
+    let types = EventType::parse_list(query.types.as_deref().unwrap_or(""))
+        .map_err(|unknown| ApiError::BadRequest(unknown.to_string()))?;
+    let store = state.store.clone();
+    let events = blocking(move || {
+        store
+            .events_after(admin.org.id, after, limit, &types)
+            .map_err(|error| ApiError::Service(error.into()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({ "events": events })))
+}
