@@ -18,6 +18,7 @@ packages=(
 python_modules=(
   openpyxl:openpyxl  # edits mapping sheets as an admin's spreadsheet program would
   saml2:pysaml2      # the real IdP that signs SAML responses in the end-to-end tests
+  standardwebhooks:standardwebhooks  # verifies webhook signatures as a receiver would (not our code)
 )
 
 if ! command -v cargo >/dev/null 2>&1; then

@@ -57,6 +57,9 @@ pub enum Command {
     /// Export and import the user-mapping sheet (M1-M3).
     #[command(subcommand)]
     Mapping(crate::mapping::MappingCommand),
+    /// Webhook endpoints: add (secret shown once), list, remove, replay.
+    #[command(subcommand)]
+    Webhooks(crate::webhooks::WebhooksCommand),
     /// Apply pending database migrations (the server also does this at start).
     Migrate,
 }
@@ -122,6 +125,7 @@ impl Cli {
             }
             Command::Idp(command) => crate::connect::idp(&store, &clock, command, self.json),
             Command::Mapping(command) => crate::mapping::run(&store, &clock, command, self.json),
+            Command::Webhooks(command) => crate::webhooks::run(&store, &clock, command, self.json),
             Command::Migrate => {
                 let applied = store.migrate()?;
                 crate::output::print(self.json, &applied, || {

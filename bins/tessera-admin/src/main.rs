@@ -13,6 +13,7 @@ mod output;
 mod teams;
 mod tokens;
 mod users;
+mod webhooks;
 
 use clap::Parser;
 use std::process::ExitCode;

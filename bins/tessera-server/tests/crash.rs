@@ -2,7 +2,10 @@
 //! The outbox survives a crash (issue #11's proof): `tessera-server` is killed with
 //! SIGKILL in the middle of a concurrent SCIM create burst and started again; every
 //! user SCIM lists has its `user.created` event, the seqs have no gap, and the events
-//! API answers what the database holds. On SQLite (a file) and PostgreSQL.
+//! API answers what the database holds; a webhook receiver (verifying with the PyPI
+//! `standardwebhooks` package) got every event at least once, de-duplicated by
+//! `webhook-id`, the restarted server taking over the dead one's lease. On SQLite (a
+//! file) and PostgreSQL.
 
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -39,6 +42,8 @@ impl Server {
             .env("TESSERA_PUBLIC_URL", &base)
             .env("TESSERA_DEMO_ORG", "false")
             .env("TESSERA_SCIM_RATE_LIMIT_PER_SECOND", "0")
+            .env("TESSERA_WEBHOOKS_ALLOW_PRIVATE_URLS", "true")
+            .env("TESSERA_WEBHOOKS_POLL_INTERVAL_MS", "50")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -67,6 +72,63 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The Python receiver of `fixtures/webhooks/receiver.py`, verifying each delivery.
+struct Receiver {
+    child: Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Receiver {
+    fn start() -> Self {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/webhooks/receiver.py");
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let port = line.trim().parse().unwrap();
+        Self { child, dir, port }
+    }
+
+    /// The verified deliveries' `webhook-id`s (each delivery once, duplicates kept).
+    fn received(&self) -> Vec<String> {
+        let log = std::fs::read_to_string(self.dir.path().join("log.jsonl")).unwrap_or_default();
+        log.lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .inspect(|line| assert_eq!(line["verified"], true, "{line}"))
+            .map(|line| line["webhook_id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An endpoint of the org for every event type, its secret handed to the receiver.
+fn webhook(database: &TestDatabase, receiver: &Receiver) {
+    let store = database.open();
+    let org = store.org(&WorkspaceName::parse("crash").unwrap()).unwrap();
+    let url = format!("http://127.0.0.1:{}/hook", receiver.port);
+    let endpoint = tessera_service::webhooks::WebhookAdmin::new(&store)
+        .add(org.id, &url, Vec::new(), SystemClock.now())
+        .unwrap();
+    std::fs::write(receiver.dir.path().join("secret"), endpoint.secret.expose()).unwrap();
 }
 
 /// An org SCIM may provision, its SCIM token and an admin API token.
@@ -169,6 +231,8 @@ fn api_events(base: &str, token: &str) -> Vec<Value> {
 
 fn crash_mid_burst(database: &TestDatabase) {
     let (scim, api) = org(database);
+    let receiver = Receiver::start();
+    webhook(database, &receiver);
     let server = Server::start(&database.url);
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = (0..WRITERS)
@@ -209,6 +273,21 @@ fn crash_mid_burst(database: &TestDatabase) {
     );
     let ids: BTreeSet<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), events.len(), "event ids are unique");
+
+    // At least once: the dead server's lease runs out and the new one delivers the rest.
+    let mut delivered = BTreeSet::new();
+    for _ in 0..1800 {
+        delivered = receiver.received().into_iter().collect();
+        if ids.iter().all(|id| delivered.contains(*id)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let wanted: BTreeSet<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+    assert_eq!(
+        delivered, wanted,
+        "every event reached the receiver, de-duplicated by webhook-id"
+    );
 
     let stored = database.open();
     let org = stored.org(&WorkspaceName::parse("crash").unwrap()).unwrap();

@@ -72,6 +72,13 @@ pub struct Config {
     /// Days the org's events are kept (the events API's history); older ones are purged
     /// hourly.
     pub events_retention_days: u32,
+    /// Whether webhook URLs that account admins add may reach loopback, private,
+    /// link-local and other non-public addresses (the operator's CLI always may).
+    pub webhooks_allow_private_urls: bool,
+    /// How long one webhook delivery may take, in milliseconds.
+    pub webhooks_request_timeout_ms: u64,
+    /// How often the server looks for due webhook endpoints, in milliseconds.
+    pub webhooks_poll_interval_ms: u64,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -111,6 +118,9 @@ impl Default for Config {
             session_absolute_lifetime_days: 90,
             trusted_proxies: Vec::new(),
             events_retention_days: tessera_service::events::DEFAULT_RETENTION_DAYS,
+            webhooks_allow_private_urls: false,
+            webhooks_request_timeout_ms: 10_000,
+            webhooks_poll_interval_ms: 1_000,
         }
     }
 }

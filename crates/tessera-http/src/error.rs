@@ -56,6 +56,10 @@ pub enum ApiError {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// The request is well formed but refused (a webhook URL reaching a non-public
+    /// address).
+    #[error("{0}")]
+    Unprocessable(String),
     /// The database is unreachable.
     #[error("the database is unreachable")]
     Unavailable,
@@ -85,7 +89,8 @@ impl ApiError {
         Some(match self {
             ApiError::PayloadTooLarge { .. }
             | ApiError::RequestTimeout { .. }
-            | ApiError::Unauthorized => return None,
+            | ApiError::Unauthorized
+            | ApiError::Unprocessable(_) => return None,
             ApiError::Forbidden(_) => ServiceError::forbidden(text),
             ApiError::NotFound(_) => ServiceError::not_found(text),
             ApiError::BadRequest(_) => ServiceError::invalid(text),
@@ -101,6 +106,7 @@ impl ApiError {
                 let status = match self {
                     ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                     ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+                    ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     _ => StatusCode::UNAUTHORIZED,
                 };
                 (status, None, self.to_string())

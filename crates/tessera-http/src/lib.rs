@@ -20,6 +20,7 @@ mod scim;
 mod session;
 mod telemetry;
 mod upload;
+mod webhooks;
 
 pub use config::{Config, ConfigError, LogFormat};
 pub use demo::{DEMO_ADMIN_EMAIL, DEMO_ORG, ensure_demo_org};
@@ -52,6 +53,8 @@ pub(crate) struct AppState {
     pub login: login::LoginThrottle,
     /// How long web sessions and refresh tokens live (sliding, and at most).
     pub session_lifetime: chrono::Duration,
+    /// Whether account admins' webhook URLs may reach non-public addresses.
+    pub webhooks_allow_private_urls: bool,
 }
 
 /// The SCIM service over the store, with the configured limits.
@@ -99,7 +102,9 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         saml,
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
+        webhooks_allow_private_urls: config.webhooks_allow_private_urls,
     };
+    webhooks::spawn(&config, state.store.clone(), state.clock.clone())?;
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()

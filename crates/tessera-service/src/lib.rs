@@ -58,6 +58,7 @@ pub mod memory;
 pub mod scim;
 pub mod storage;
 pub mod transact;
+pub mod webhooks;
 
 pub use error::{ErrorDetails, ErrorKind, ServiceError, ServiceResult, StorageError};
 pub use storage::{OrgSummary, RecordQuery, ScimResourceKind, Storage, Transaction};

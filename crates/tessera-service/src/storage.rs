@@ -16,6 +16,7 @@ use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, Walkthro
 use crate::error::{ServiceResult, StorageError};
 use crate::events::{Event, EventType, NewEvent};
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
+use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
 use tessera_core::{OrgId, TeamId, TokenHash, UserId, WorkspaceName};
 use tessera_mapping::SnapshotRow;
@@ -75,6 +76,58 @@ pub trait Storage: Send + Sync {
     /// Deletes the events of every org that occurred before `before` (retention);
     /// answers how many. The seq counters stay: a purge never reuses a seq.
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError>;
+
+    // --- Webhooks (`crate::webhooks`) ---
+
+    /// Stores a new endpoint (its id is fresh).
+    fn add_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StorageError>;
+
+    /// The org's endpoints with their delivery state, oldest first.
+    fn webhook_endpoints(&self, org: OrgId) -> Result<Vec<WebhookEndpoint>, StorageError>;
+
+    /// Removes the org's endpoint `id` with its attempts and dead letters; `false`
+    /// when the org has no such endpoint.
+    fn remove_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool, StorageError>;
+
+    /// Leases up to `request.limit` due endpoints of any org to `request.owner` until
+    /// `request.until` and answers them (with the lease in their state). Due: enabled,
+    /// `next_attempt_at <= now`, not leased or the lease over (`lease_until <= now`).
+    /// Atomic across the processes sharing the backend: no endpoint is leased to two
+    /// owners at once (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+    fn lease_webhook_endpoints(
+        &self,
+        request: &LeaseRequest,
+    ) -> Result<Vec<WebhookEndpoint>, StorageError>;
+
+    /// Writes what an attempt did, in one transaction: the endpoint's new state, the
+    /// attempt and the dead letter, if any. Only while `settlement.owner` still holds
+    /// the endpoint's lease; answers `false` (writing nothing) otherwise.
+    fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError>;
+
+    /// Moves the org's endpoint `id` back to deliver from `from_seq` on, due at `now`,
+    /// with no failures and no lease (an in-flight attempt's settlement is then
+    /// refused); `false` when the org has no such endpoint.
+    fn replay_webhook_endpoint(
+        &self,
+        org: OrgId,
+        id: &str,
+        from_seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// The endpoint's latest attempts, newest first.
+    fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<WebhookAttempt>, StorageError>;
+
+    /// The endpoint's dead letters, newest first.
+    fn webhook_dead_letters(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, StorageError>;
 }
 
 /// One org's data inside a transaction of [`Storage::read`] or [`Storage::write`].

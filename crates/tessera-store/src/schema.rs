@@ -232,6 +232,53 @@ diesel::table! {
     }
 }
 
+// --- webhooks (issue #11) ---
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        org_id -> Text,
+        url -> Text,
+        secret -> Text,
+        types -> Text,
+        enabled -> Bool,
+        created_at -> Timestamp,
+        cursor_seq -> BigInt,
+        attempts -> Integer,
+        first_failure_at -> Nullable<Timestamp>,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> BigInt,
+        endpoint_id -> Text,
+        event_id -> Text,
+        seq -> BigInt,
+        attempt -> Integer,
+        at -> Timestamp,
+        status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_dead_letters (id) {
+        id -> BigInt,
+        endpoint_id -> Text,
+        event_id -> Text,
+        seq -> BigInt,
+        attempts -> Integer,
+        first_failure_at -> Timestamp,
+        dead_at -> Timestamp,
+        last_error -> Text,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -256,4 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     event_counters,
     events,
+    webhook_endpoints,
+    webhook_attempts,
+    webhook_dead_letters,
 );

@@ -8,6 +8,7 @@ pub(crate) mod connect;
 mod events;
 mod teams;
 mod users;
+pub(crate) mod webhooks;
 
 use actix_web::{HttpResponse, web};
 
@@ -58,7 +59,13 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     )
                     .route("/connection/complete", web::post().to(connect::complete))
                     .route("/mapping-sheet", web::get().to(connect::download))
-                    .route("/mapping-sheet", web::post().to(connect::upload)),
+                    .route("/mapping-sheet", web::post().to(connect::upload))
+                    .route("/webhooks", web::get().to(webhooks::list))
+                    .route("/webhooks", web::post().to(webhooks::add))
+                    .route("/webhooks/{id}", web::get().to(webhooks::show))
+                    .route("/webhooks/{id}", web::delete().to(webhooks::remove))
+                    .route("/webhooks/{id}/attempts", web::get().to(webhooks::attempts))
+                    .route("/webhooks/{id}/replay", web::post().to(webhooks::replay)),
             ),
     );
 }

@@ -1,6 +1,6 @@
 //! The admin pages under `/admin` (server-rendered with maud, which escapes every
 //! value; usable without JavaScript): the Connect walkthrough, the per-IdP setup
-//! guides, Manage Users, Manage Teams and the audit log. Every page needs the signed-in
+//! guides, Manage Users, Manage Teams, the audit log and the webhooks. Every page needs the signed-in
 //! session of an account admin of the org; forms carry the CSRF token.
 
 mod audit;
@@ -9,6 +9,7 @@ mod guides;
 mod layout;
 mod teams;
 mod users;
+mod webhooks;
 
 use crate::session::SignedIn;
 use crate::{ApiError, AppState};
@@ -38,7 +39,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(teams::remove_member),
             )
             .route("/teams/{team}/edit", web::post().to(teams::edit))
-            .route("/audit", web::get().to(audit::show)),
+            .route("/audit", web::get().to(audit::show))
+            .route("/webhooks", web::get().to(webhooks::show))
+            .route("/webhooks", web::post().to(webhooks::add))
+            .route("/webhooks/{id}/remove", web::post().to(webhooks::remove))
+            .route("/webhooks/{id}/replay", web::post().to(webhooks::replay)),
     );
 }
 

@@ -26,3 +26,4 @@ mod scim_protocol;
 mod scim_search;
 mod scim_support;
 mod support;
+mod webhooks;

@@ -428,3 +428,89 @@ fn the_users_page_pages_through_large_orgs() {
         .unwrap();
     assert_eq!(pending.matches("<tr data-email").count(), 5);
 }
+
+#[test]
+fn the_webhooks_page_adds_with_the_secret_shown_once_replays_removes_and_refuses_private_urls() {
+    let db = TestDatabase::sqlite().unwrap();
+    let guarded = TestServer::start_with(&db, |c| c.demo_org = false);
+    seed(&guarded.store);
+    let admin = signed_in(&guarded, "admin@acme.example");
+    let page = admin
+        .get(guarded.url("/admin/webhooks"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let csrf = csrf_of(&page);
+    let refused = admin
+        .post(guarded.url("/admin/webhooks"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("url", "http://169.254.169.254/latest"),
+            ("types", ""),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().unwrap().contains("not a public address"));
+    let forged = admin
+        .post(guarded.url("/admin/webhooks"))
+        .form(&[("csrf", "forged"), ("url", "https://example.com/hook")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), 403, "CSRF like the other pages");
+    drop(guarded);
+
+    for db in TestDatabase::all() {
+        let server = TestServer::start_with(&db, |c| {
+            c.demo_org = false;
+            c.webhooks_allow_private_urls = true;
+        });
+        seed(&server.store);
+        let admin = signed_in(&server, "admin@acme.example");
+        let page = admin
+            .get(server.url("/admin/webhooks"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let csrf = csrf_of(&page);
+        let added = admin
+            .post(server.url("/admin/webhooks"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("url", "http://127.0.0.1:9/hook"),
+                ("types", "user.created"),
+            ])
+            .send()
+            .unwrap();
+        assert_eq!(added.status(), 201);
+        let added = added.text().unwrap();
+        assert!(added.contains("whsec_"), "the secret, once");
+        let start = added.find("whep_").unwrap();
+        let id = &added[start..start + 37];
+        let listed = admin
+            .get(server.url("/admin/webhooks"))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            listed.contains(id) && !listed.contains("whsec_"),
+            "listed without its secret"
+        );
+        let replayed = admin
+            .post(server.url(&format!("/admin/webhooks/{id}/replay")))
+            .form(&[("csrf", csrf.as_str()), ("from_seq", "1")])
+            .send()
+            .unwrap();
+        assert!(replayed.status().is_success(), "{}", replayed.status());
+        let removed = admin
+            .post(server.url(&format!("/admin/webhooks/{id}/remove")))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .unwrap();
+        assert!(removed.status().is_success());
+        assert!(!removed.text().unwrap().contains(id), "gone from the page");
+    }
+}

@@ -17,6 +17,8 @@ pub fn t0() -> DateTime<Utc> {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub store: Store,
+    /// The server's clock, which the test may move.
+    pub clock: Arc<FixedClock>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
 }
@@ -40,9 +42,11 @@ impl TestServer {
         let store = db.open();
         let server_store = store.clone();
         let (sender, receiver) = mpsc::channel();
+        let clock = Arc::new(FixedClock::new(t0()));
+        let server_clock = clock.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let clock = Arc::new(FixedClock::new(t0()));
+                let clock = server_clock;
                 let running = tessera_http::build(config, server_store, clock).unwrap();
                 sender.send((running.addr, running.handle())).unwrap();
                 running.server.await.unwrap();
@@ -52,6 +56,7 @@ impl TestServer {
         Self {
             addr,
             store,
+            clock,
             handle,
             thread: Some(thread),
         }

@@ -13,6 +13,7 @@ mod event_source_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
+mod webhook_cases;
 
 use crate::storage::Storage;
 use chrono::{DateTime, TimeZone, Utc};
@@ -46,6 +47,7 @@ pub fn run(backend: &dyn Backend) {
         .chain(connect_cases::CASES.iter())
         .chain(event_cases::CASES.iter())
         .chain(event_source_cases::CASES.iter())
+        .chain(webhook_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -9,10 +9,12 @@ mod events;
 mod saml;
 mod transaction;
 mod view;
+mod webhooks;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::events::{Event, EventType};
 use crate::storage::{OrgSummary, Storage, Transaction};
+use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
 use connect::ConnectRows;
 use std::collections::BTreeMap;
@@ -27,6 +29,7 @@ use transaction::MemoryTransaction;
 pub struct MemoryStorage {
     orgs: Mutex<BTreeMap<OrgId, OrgData>>,
     events: Mutex<BTreeMap<OrgId, events::EventLog>>,
+    webhooks: Mutex<webhooks::WebhookRows>,
 }
 
 /// One org: its summary, its rows, its SCIM token hashes and its SAML login state.
@@ -142,6 +145,11 @@ impl MemoryStorage {
     fn lock(&self) -> MutexGuard<'_, BTreeMap<OrgId, OrgData>> {
         lock(&self.orgs)
     }
+
+    fn webhook_rows(&self) -> MutexGuard<'_, webhooks::WebhookRows> {
+        // Each method changes the rows in one step: a poison carries no half-change.
+        self.webhooks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -241,5 +249,63 @@ impl Storage for MemoryStorage {
             .values_mut()
             .map(|log| log.purge(before))
             .sum())
+    }
+
+    // --- Webhooks ---
+
+    fn add_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StorageError> {
+        if !self.lock().contains_key(&endpoint.org) {
+            return Err(StorageError::Internal(format!(
+                "no org has the id {}",
+                endpoint.org
+            )));
+        }
+        self.webhook_rows().add(endpoint);
+        Ok(())
+    }
+
+    fn webhook_endpoints(&self, org: OrgId) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.webhook_rows().of_org(org))
+    }
+
+    fn remove_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().remove(org, id))
+    }
+
+    fn lease_webhook_endpoints(
+        &self,
+        request: &LeaseRequest,
+    ) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.webhook_rows().lease(request))
+    }
+
+    fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().settle(settlement))
+    }
+
+    fn replay_webhook_endpoint(
+        &self,
+        org: OrgId,
+        id: &str,
+        from_seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.webhook_rows().replay(org, id, from_seq, now))
+    }
+
+    fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<WebhookAttempt>, StorageError> {
+        Ok(self.webhook_rows().attempts(endpoint, limit))
+    }
+
+    fn webhook_dead_letters(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, StorageError> {
+        Ok(self.webhook_rows().dead_letters(endpoint, limit))
     }
 }

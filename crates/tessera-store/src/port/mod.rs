@@ -8,6 +8,7 @@ mod events;
 mod saml;
 mod scim;
 mod transaction;
+mod webhooks;
 
 use crate::connection::write_transaction;
 use crate::{Store, StoreError};
@@ -16,6 +17,9 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::{OrgId, WorkspaceName};
 use tessera_service::events::{Event, EventType};
+use tessera_service::webhooks::{
+    DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
+};
 use tessera_service::{
     OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
 };
@@ -120,5 +124,56 @@ impl Storage for Store {
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
         let mut conn = self.conn()?;
         events::purge(&mut conn, before)
+    }
+
+    // --- Webhooks ---
+
+    fn add_webhook_endpoint(&self, endpoint: &WebhookEndpoint) -> Result<(), StorageError> {
+        Ok(self.insert_webhook_endpoint(endpoint)?)
+    }
+
+    fn webhook_endpoints(&self, org: OrgId) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.org_webhook_endpoints(org)?)
+    }
+
+    fn remove_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool, StorageError> {
+        Ok(self.delete_webhook_endpoint(org, id)?)
+    }
+
+    fn lease_webhook_endpoints(
+        &self,
+        request: &LeaseRequest,
+    ) -> Result<Vec<WebhookEndpoint>, StorageError> {
+        Ok(self.lease_webhooks(request)?)
+    }
+
+    fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError> {
+        Ok(self.settle_webhook(settlement)?)
+    }
+
+    fn replay_webhook_endpoint(
+        &self,
+        org: OrgId,
+        id: &str,
+        from_seq: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.replay_webhook(org, id, from_seq, now)?)
+    }
+
+    fn webhook_attempts(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<WebhookAttempt>, StorageError> {
+        Ok(self.webhook_attempt_log(endpoint, limit)?)
+    }
+
+    fn webhook_dead_letters(
+        &self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, StorageError> {
+        Ok(self.webhook_dead_letter_log(endpoint, limit)?)
     }
 }

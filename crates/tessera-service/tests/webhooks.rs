@@ -1,0 +1,92 @@
+//! Driving webhook delivery as an embedder does, with its own sender: order, backoff,
+//! the dead letter after 72 hours and replay, on the in-memory backend.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
+
+use chrono::{Duration, TimeZone, Utc};
+use std::sync::Arc;
+use tessera_core::{Clock, FixedClock, WorkspaceName};
+use tessera_service::events::EventType;
+use tessera_service::memory::{MemoryStorage, NewOrg};
+use tessera_service::scim::{ScimConfig, ScimRequest, ScimService};
+use tessera_service::webhooks::{
+    Delivery, DeliveryConfig, Outcome, Report, WebhookAdmin, WebhookDelivery, signature,
+};
+
+#[test]
+fn an_embedders_sender_gets_each_event_in_order_retried_then_dead_lettered_and_replayed() {
+    let clock = FixedClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
+    let storage = Arc::new(MemoryStorage::new());
+    let acme = WorkspaceName::parse("acme").unwrap();
+    let org = storage
+        .create_org(NewOrg::connected_for_scim(acme, clock.now()), clock.now())
+        .unwrap();
+    storage.add_scim_token(org, "token").unwrap();
+    let scim = ScimService::new(storage.clone(), ScimConfig::new("https://sso.example.com"));
+    let create = |name: &str| {
+        let body = format!(r#"{{"userName": "{name}", "emails": [{{"value": "{name}"}}]}}"#);
+        let request = ScimRequest {
+            method: "POST",
+            path: "/Users",
+            query: "",
+            authorization: Some("Bearer token"),
+            if_match: None,
+            body: body.as_bytes(),
+        };
+        assert_eq!(scim.serve("acme", &request, clock.now()).status, 201);
+    };
+    let endpoint = WebhookAdmin::new(&*storage)
+        .add(
+            org,
+            "https://app.example/hooks",
+            vec![EventType::UserCreated],
+            clock.now(),
+        )
+        .unwrap();
+    create("ada@acme.example");
+    create("bob@acme.example");
+
+    let config = DeliveryConfig::new("embedder");
+    let delivery = WebhookDelivery::new(&*storage, &config);
+    let sent = std::cell::RefCell::new(Vec::new());
+    let round = |answer: u16| {
+        let mut send = |d: &Delivery| {
+            let headers = d.headers(1_700_000_000).unwrap();
+            let header = |name: &str| headers.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+            assert_eq!(header("webhook-id"), d.event.id);
+            let expected = signature(
+                endpoint.secret.expose(),
+                &d.event.id,
+                1_700_000_000,
+                &d.body,
+            );
+            assert_eq!(Some(header("webhook-signature")), expected);
+            sent.borrow_mut().push(d.event.seq);
+            Report {
+                outcome: Outcome::Answered(answer),
+                sent_at: clock.now(),
+                duration: std::time::Duration::ZERO,
+            }
+        };
+        delivery.run_once(&clock, &mut send).unwrap()
+    };
+    assert_eq!(round(500), 1, "the head fails and waits");
+    assert_eq!(round(500), 0, "not due during the backoff");
+    clock.advance(Duration::hours(73));
+    assert_eq!(round(500), 1, "past 72 hours: dead-lettered");
+    let dead = WebhookAdmin::new(&*storage)
+        .dead_letters(org, &endpoint.id, 10)
+        .unwrap();
+    assert_eq!(dead.len(), 1);
+    let first = dead[0].seq;
+    assert_eq!(round(200), 1, "the endpoint moved on to the second");
+    WebhookAdmin::new(&*storage)
+        .replay(org, &endpoint.id, first, clock.now())
+        .unwrap();
+    assert_eq!(round(200), 2, "replay delivers both again, in order");
+    let seqs = sent.borrow().clone();
+    assert_eq!(seqs[0], first);
+    assert_eq!(seqs[1], first, "retried alone");
+    assert!(seqs[2] > first);
+    assert_eq!(&seqs[3..], &[first, seqs[2]]);
+}
