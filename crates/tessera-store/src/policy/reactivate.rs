@@ -25,9 +25,9 @@ impl Store {
             reference: user.to_string(),
         })?;
         if found.scim_managed && found.status == UserStatus::Deactivated {
-            return Err(PolicyError::UserDeactivated {
+            return Err(PolicyError::ScimManagedUser {
                 email: found.email.to_string(),
-                scim_managed: true,
+                action: "reactivated",
             });
         }
         let team = match team {
