@@ -34,11 +34,14 @@ fn user_id(text: &str) -> Result<UserId, ApiError> {
 }
 
 /// The user, all the org's teams, and the ids of the user's teams.
+type Profile = (User, Vec<Team>, Vec<TeamId>);
+
+/// Reads a [`Profile`]; `None` when the org has no such user.
 fn load(
     store: &tessera_store::Store,
     org: tessera_core::OrgId,
     id: UserId,
-) -> Result<Option<(User, Vec<Team>, Vec<TeamId>)>, StoreError> {
+) -> Result<Option<Profile>, StoreError> {
     let Some(user) = store.user(org, id)? else {
         return Ok(None);
     };
