@@ -1,5 +1,6 @@
-//! `tessera-admin connection set-mode` and `idp set`: the operator's side of the
-//! Connect walkthrough (C1, C2, W2, W3).
+//! `tessera-admin connection set-mode|show|complete` and `idp set`: the operator's side
+//! of the Connect walkthrough (C1–C5, W2, W3), through the same `ConnectService` as the
+//! Connect page.
 
 use crate::cli::parse_workspace;
 use crate::output::{failed, print};
@@ -9,7 +10,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use tessera_core::{Clock, ConnectionMode, WorkspaceName};
 use tessera_policy::Actor;
-use tessera_service::connect::{ConnectService, IdpDetails};
+use tessera_service::connect::{ConnectService, IdpDetails, NextAction, Walkthrough};
 use tessera_store::Store;
 
 /// `connection …` verbs.
@@ -22,6 +23,18 @@ pub enum ConnectionCommand {
         ws: WorkspaceName,
         /// jit (SAML only) or scim (SAML plus SCIM provisioning).
         mode: Mode,
+    },
+    /// Where the walkthrough stands: step, mode, next action, IdP, SCIM token (C2).
+    Show {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+    },
+    /// Go live, as the Connect page's last step does (C4, C5).
+    Complete {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
     },
 }
 
@@ -99,6 +112,74 @@ pub fn connection(
                 )
             })
         }
+        ConnectionCommand::Show { ws } => {
+            let org = store.org(&ws)?;
+            let walkthrough = ConnectService::new(store)
+                .walkthrough(org.id)
+                .map_err(failed)?;
+            print(json, &walkthrough, || describe(&ws, &walkthrough))
+        }
+        ConnectionCommand::Complete { ws } => {
+            let org = store.org(&ws)?;
+            let connect = ConnectService::new(store);
+            connect
+                .complete(org.id, Actor::Operator, clock.now())
+                .map_err(failed)?;
+            let walkthrough = connect.walkthrough(org.id).map_err(failed)?;
+            print(json, &walkthrough, || describe(&ws, &walkthrough))
+        }
+    }
+}
+
+/// The walkthrough as lines of text.
+fn describe(ws: &WorkspaceName, walkthrough: &Walkthrough) -> String {
+    let mode = walkthrough.mode.map_or("not chosen", |m| m.as_str());
+    let mut lines = vec![format!(
+        "{ws}: step {}, mode {mode}, SSO {}",
+        walkthrough.step,
+        if walkthrough.sso_enabled {
+            "enabled"
+        } else {
+            "disabled (W3)"
+        }
+    )];
+    match (walkthrough.connected_at, &walkthrough.next) {
+        (Some(at), _) => lines.push(format!(
+            "connected since {}",
+            at.format("%Y-%m-%d %H:%M UTC")
+        )),
+        (None, Some(next)) => lines.push(format!("next: {}", next_label(*next))),
+        (None, None) => {}
+    }
+    if let Some(idp) = &walkthrough.idp {
+        lines.push(format!("IdP {} (SSO URL {})", idp.entity_id, idp.sso_url));
+        for cert in &idp.certificates {
+            lines.push(format!(
+                "certificate {} valid until {}",
+                cert.subject,
+                cert.not_after.format("%Y-%m-%d")
+            ));
+        }
+    }
+    if walkthrough.mode == Some(ConnectionMode::Scim) {
+        let token = if walkthrough.scim_token_active {
+            "issued"
+        } else {
+            "not issued"
+        };
+        lines.push(format!("SCIM token {token}"));
+    }
+    lines.join("\n")
+}
+
+fn next_label(next: NextAction) -> &'static str {
+    match next {
+        NextAction::Start => "choose the mode (connection set-mode)",
+        NextAction::DownloadMapping => "download the mapping sheet (mapping export)",
+        NextAction::UploadMapping => "upload the filled-in sheet (mapping import)",
+        NextAction::IdpDetails => "enter the IdP details (idp set)",
+        NextAction::ScimCredentials => "issue the SCIM token (scim token)",
+        NextAction::Connect => "go live (connection complete)",
     }
 }
 

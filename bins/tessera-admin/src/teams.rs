@@ -57,6 +57,25 @@ pub enum TeamsCommand {
         #[arg(value_parser = parse_email)]
         email: Email,
     },
+    /// Remove a user from a local team (T5: IdP teams change in the IdP).
+    RemoveMember {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The team's name.
+        name: String,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+    },
+    /// A team's members, by email.
+    Members {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The team's name.
+        name: String,
+    },
     /// Merge each local team into the IdP team of the same name (T2).
     MergeDuplicates {
         /// Workspace name.
@@ -70,7 +89,7 @@ pub enum TeamsCommand {
 
 /// The team named `name` (case-insensitive); a local team wins over its IdP twin (T2),
 /// since only local teams can be renamed or deleted in the app.
-fn find_team(store: &Store, org: OrgId, name: &str) -> anyhow::Result<Team> {
+pub fn find_team(store: &Store, org: OrgId, name: &str) -> anyhow::Result<Team> {
     let key = name.trim().to_lowercase();
     let mut matches: Vec<Team> = store
         .teams(org)?
@@ -166,6 +185,42 @@ pub fn run(
             )?;
             print(json, &json!({ "team": team.name, "added": email }), || {
                 format!("added {email} to {}", team.name)
+            })
+        }
+        TeamsCommand::RemoveMember { ws, name, email } => {
+            let org = store.org(&ws)?;
+            let team = find_team(store, org.id, &name)?;
+            let user = find_user(store, org.id, &email)?;
+            let (team_id, user) = (team.id, user.id);
+            let command = Command::RemoveTeamMember {
+                by,
+                team: team_id,
+                user,
+            };
+            store.execute(org.id, &command, clock.now())?;
+            print(
+                json,
+                &json!({ "team": team.name, "removed": email }),
+                || format!("removed {email} from {}", team.name),
+            )
+        }
+        TeamsCommand::Members { ws, name } => {
+            let org = store.org(&ws)?;
+            let team = find_team(store, org.id, &name)?;
+            let members = store.team_members(org.id, team.id)?;
+            print(json, &members, || {
+                let mut text = format!("{} ({} members)", team.name, members.len());
+                for user in &members {
+                    let idp = if user.idp_connected { " IdP" } else { "" };
+                    let _ = write!(
+                        text,
+                        "\n  {:<40} {:<12} {}{idp}",
+                        user.email,
+                        user.status.label(),
+                        user.role
+                    );
+                }
+                text
             })
         }
         TeamsCommand::MergeDuplicates { ws, dry_run } => {

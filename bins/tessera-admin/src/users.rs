@@ -8,7 +8,7 @@ use clap::Subcommand;
 use std::fmt::Write;
 use tessera_core::{Clock, Email, Role, UserStatus, WorkspaceName};
 use tessera_policy::{Actor, Command, InviteChannel};
-use tessera_store::{Store, User, UserFilter};
+use tessera_store::{Store, Team, TeamKind, User, UserFilter};
 
 /// `users …` verbs.
 #[derive(Debug, Subcommand)]
@@ -67,6 +67,28 @@ pub enum UsersCommand {
     },
     /// Deactivate a user who is not managed by the IdP (U3, U5).
     Deactivate {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+    },
+    /// Reactivate a deactivated JIT or invited user by adding them to a team, All Users
+    /// by default (U4; the IdP reactivates SCIM-managed users, U5).
+    Reactivate {
+        /// Workspace name.
+        #[arg(value_parser = parse_workspace)]
+        ws: WorkspaceName,
+        /// The user's email.
+        #[arg(value_parser = parse_email)]
+        email: Email,
+        /// The local team to add them to.
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// A user's profile: status, role, login method, IdP mark and teams (U8, T5).
+    Show {
         /// Workspace name.
         #[arg(value_parser = parse_workspace)]
         ws: WorkspaceName,
@@ -177,7 +199,61 @@ pub fn run(
             )?;
             show(store, org.id, &email, json, "deactivated")
         }
+        UsersCommand::Reactivate { ws, email, team } => {
+            let org = store.org(&ws)?;
+            let user = find_user(store, org.id, &email)?;
+            let team = match team {
+                Some(name) => Some(crate::teams::find_team(store, org.id, &name)?.id),
+                None => None,
+            };
+            store.reactivate_user(org.id, Actor::Operator, user.id, team, clock.now())?;
+            show(store, org.id, &email, json, "reactivated")
+        }
+        UsersCommand::Show { ws, email } => {
+            let org = store.org(&ws)?;
+            profile(store, org.id, &email, json)
+        }
     }
+}
+
+/// `users show`: the user and their teams, IdP teams marked.
+fn profile(
+    store: &Store,
+    org: tessera_core::OrgId,
+    email: &Email,
+    json: bool,
+) -> anyhow::Result<()> {
+    let user = find_user(store, org, email)?;
+    let ids = store.team_ids_of_user(org, user.id)?;
+    let teams: Vec<Team> = store
+        .teams(org)?
+        .into_iter()
+        .filter(|t| ids.contains(&t.id))
+        .collect();
+    let value = serde_json::json!({ "user": user, "teams": teams });
+    print(json, &value, || {
+        let idp = match (user.scim_managed, user.idp_connected) {
+            (true, _) => "IdP (SCIM-managed)",
+            (false, true) => "IdP",
+            (false, false) => "not IdP-connected",
+        };
+        let mut text = format!(
+            "{}: {}, {}, logs in with {}, {idp}\nteams:",
+            user.email,
+            user.status.label(),
+            user.role,
+            user.login_method
+        );
+        for team in &teams {
+            let mark = if team.kind == TeamKind::IdpManaged {
+                " (IdP)"
+            } else {
+                ""
+            };
+            let _ = write!(text, "\n  {}{mark}", team.name);
+        }
+        text
+    })
 }
 
 fn show(

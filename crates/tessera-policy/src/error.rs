@@ -132,7 +132,7 @@ pub enum PolicyError<E> {
     ScimManagedUser {
         /// The user's email.
         email: String,
-        /// "deactivated" or "deleted".
+        /// "deactivated", "deleted" or "reactivated".
         action: &'static str,
     },
     /// U3/U5: a deactivated account cannot log in.

@@ -211,6 +211,18 @@ impl Store {
             .load(&mut *self.conn()?)?)
     }
 
+    /// The ids of the teams a user belongs to (their profile's team list).
+    pub fn team_ids_of_user(&self, org_id: OrgId, user_id: UserId) -> Result<Vec<TeamId>> {
+        let ids: Vec<String> = memberships::table
+            .filter(memberships::org_id.eq(org_id.to_string()))
+            .filter(memberships::user_id.eq(user_id.to_string()))
+            .select(memberships::team_id)
+            .load(&mut *self.conn()?)?;
+        ids.iter()
+            .map(|id| id.parse().map_err(corrupt("memberships.team_id")))
+            .collect()
+    }
+
     /// The org's user with this email (case-insensitive).
     pub fn user_by_email(&self, org_id: OrgId, email: &Email) -> Result<Option<User>> {
         users::table

@@ -112,6 +112,13 @@ pub(crate) struct MemberBody {
     pub user_id: String,
 }
 
+/// `POST …/users/{id}/reactivate`: the team to add them to (All Users when absent).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReactivateBody {
+    pub team_id: Option<String>,
+}
+
 /// `POST …/teams/merge-duplicates` query.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -33,6 +33,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                         "/users/{user}/deactivate",
                         web::post().to(users::deactivate),
                     )
+                    .route("/users/{user}/teams", web::get().to(users::teams))
+                    .route(
+                        "/users/{user}/reactivate",
+                        web::post().to(users::reactivate),
+                    )
                     .route("/teams", web::get().to(teams::list))
                     .route("/teams", web::post().to(teams::create))
                     .route(

@@ -1,7 +1,11 @@
-//! Users: list (U8), invite (U7), role (U6), deactivate (U3, U5), delete (U5).
+//! Users: list (U8), invite (U7), role (U6), deactivate (U3, U5), reactivate (U4),
+//! their teams (T5), delete (U5).
 
 use super::auth::{authorize, blocking};
-use super::body::{InviteBody, RoleBody, UserQuery, UserView, page_size, user_id};
+use super::body::{
+    InviteBody, ReactivateBody, RoleBody, TeamView, UserQuery, UserView, page_size, team_id,
+    user_id,
+};
 use crate::{ApiError, AppState};
 use actix_web::{HttpRequest, HttpResponse, web};
 use tessera_core::{Email, Role};
@@ -104,6 +108,61 @@ pub(crate) async fn deactivate(
         user: user_id(&user)?,
     };
     Ok(HttpResponse::Ok().json(run_for_user(&state, admin.org.id, command).await?))
+}
+
+/// `GET …/users/{id}/teams`: the teams the user is in, IdP teams marked (T5).
+pub(crate) async fn teams(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (ws, user) = path.into_inner();
+    let admin = authorize(&req, &state, &ws).await?;
+    let id = user_id(&user)?;
+    let store = state.store.clone();
+    let org = admin.org.id;
+    let teams = blocking(move || {
+        if store.user(org, id)?.is_none() {
+            return Ok(None);
+        }
+        let ids = store.team_ids_of_user(org, id)?;
+        let teams = store.teams(org)?;
+        Ok::<_, tessera_store::StoreError>(Some(
+            teams
+                .into_iter()
+                .filter(|t| ids.contains(&t.id))
+                .map(TeamView::from)
+                .collect::<Vec<_>>(),
+        ))
+    })
+    .await?;
+    let teams = teams.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+    Ok(HttpResponse::Ok().json(teams))
+}
+
+/// `POST …/users/{id}/reactivate` with an optional `{"team_id": …}`: adds a deactivated
+/// JIT or invited user to that team, or back to All Users, which reactivates them (U4);
+/// refused for SCIM-managed users, whom the IdP reactivates (U5).
+pub(crate) async fn reactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<ReactivateBody>>,
+) -> Result<HttpResponse, ApiError> {
+    let (ws, user) = path.into_inner();
+    let admin = authorize(&req, &state, &ws).await?;
+    let id = user_id(&user)?;
+    let team = match body.and_then(|b| b.into_inner().team_id) {
+        Some(team) => Some(team_id(&team)?),
+        None => None,
+    };
+    let (store, org, now) = (state.store.clone(), admin.org.id, state.clock.now());
+    let by = Actor::User(admin.user);
+    blocking(move || store.reactivate_user(org, by, id, team, now)).await?;
+    let store = state.store.clone();
+    let found = blocking(move || store.user(org, id)).await?;
+    let user = found.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+    Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
 
 /// `DELETE …/users/{id}` (refused for SCIM-managed users, U5), 204.

@@ -1,11 +1,26 @@
 //! `GET /app`: who am I, my org, my teams.
 
 use super::html::{csrf_field, page, respond};
-use crate::session::{Csrf, SignedIn};
+use crate::session::{Csrf, NotSignedIn, SignedIn};
 use crate::{ApiError, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::html;
+
+/// `GET /`: the landing page when signed in, else the login page. A failed session
+/// lookup is answered as such, not as "signed out".
+pub(crate) async fn root(
+    signed_in: Result<SignedIn, NotSignedIn>,
+) -> Result<HttpResponse, NotSignedIn> {
+    let to = match signed_in {
+        Ok(_) => "/app",
+        Err(refusal) if refusal.failed() => return Err(refusal),
+        Err(_) => "/login",
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish())
+}
 
 /// The signed-in landing page.
 pub(crate) async fn show(

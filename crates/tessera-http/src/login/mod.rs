@@ -18,7 +18,8 @@ use actix_web::web;
 
 /// Registers the login routes.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(page::show))
+    cfg.route("/", web::get().to(app::root))
+        .route("/login", web::get().to(page::show))
         .route("/login", web::post().to(page::submit_email))
         .route("/login/password", web::post().to(sign_in::submit))
         .route("/logout", web::post().to(password::logout))

@@ -190,6 +190,7 @@ fn next_step(
             None => {
                 @if let Some(at) = walkthrough.connected_at {
                     p.notice id="connected" { "Connected (" (walkthrough.mode.map(|m| m.as_str()).unwrap_or_default()) " mode) since " (at.format("%Y-%m-%d %H:%M UTC")) "." }
+                    (super::sync::form(csrf))
                     @if walkthrough.mode == Some(ConnectionMode::Scim) {
                         (token_form(csrf, "Rotate SCIM token"))
                     }

@@ -1,12 +1,17 @@
 //! The admin pages under `/admin` (server-rendered with maud, which escapes every
-//! value; usable without JavaScript): the Connect walkthrough, the per-IdP setup
-//! guides, Manage Users, Manage Teams, the audit log and the webhooks. Every page needs the signed-in
+//! value; usable without JavaScript): the Connect walkthrough (with the manual sync),
+//! the per-IdP setup guides, Manage Users with each user's profile, Manage Teams with
+//! each team's members, the audit log and the webhooks. Every page needs the signed-in
 //! session of an account admin of the org; forms carry the CSRF token.
 
 mod audit;
 mod connect;
 mod guides;
 mod layout;
+mod picker;
+mod profile;
+mod sync;
+mod team;
 mod teams;
 mod users;
 mod webhooks;
@@ -28,9 +33,24 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/connect/idp", web::post().to(connect::set_idp))
             .route("/connect/scim-token", web::post().to(connect::scim_token))
             .route("/connect/complete", web::post().to(connect::complete))
+            .route("/connect/sync", web::post().to(sync::run))
             .route("/guides/{idp}", web::get().to(guides::show))
             .route("/users", web::get().to(users::show))
+            .route("/users/invite", web::post().to(users::invite))
+            .route("/users/{user}", web::get().to(profile::show))
+            .route("/users/{user}/role", web::post().to(profile::set_role))
+            .route(
+                "/users/{user}/deactivate",
+                web::post().to(profile::deactivate),
+            )
+            .route(
+                "/users/{user}/reactivate",
+                web::post().to(profile::reactivate),
+            )
+            .route("/users/{user}/teams", web::post().to(profile::add_to_team))
             .route("/teams", web::get().to(teams::show))
+            .route("/teams", web::post().to(team::create))
+            .route("/teams/merge", web::post().to(team::merge))
             .route("/teams/{team}/rename", web::post().to(teams::rename))
             .route("/teams/{team}/delete", web::post().to(teams::delete))
             .route("/teams/members", web::post().to(teams::add_member))
@@ -39,6 +59,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(teams::remove_member),
             )
             .route("/teams/{team}/edit", web::post().to(teams::edit))
+            .route("/teams/{team}", web::get().to(team::show))
             .route("/audit", web::get().to(audit::show))
             .route("/webhooks", web::get().to(webhooks::show))
             .route("/webhooks", web::post().to(webhooks::add))

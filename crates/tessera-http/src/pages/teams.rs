@@ -5,6 +5,7 @@
 //! a link could carry.
 
 use super::layout::{csrf_field, page, respond, see_other};
+use super::picker::{kind_badge, team_picker};
 use super::{account_admin, blocking};
 use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf};
 use crate::{ApiError, AppState};
@@ -27,13 +28,13 @@ pub(crate) async fn show(
 }
 
 /// A form's refusal: its status and the sentence the page shows.
-struct Refusal {
-    status: StatusCode,
-    message: String,
+pub(super) struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
 }
 
 impl Refusal {
-    fn bad_input(message: &str) -> Self {
+    pub(super) fn bad_input(message: &str) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,
             message: message.to_owned(),
@@ -42,7 +43,7 @@ impl Refusal {
 }
 
 /// The teams page, with the refusal of the form just posted, if any.
-async fn render(
+pub(super) async fn render(
     state: &web::Data<AppState>,
     signed_in: &SignedIn,
     csrf: &Csrf,
@@ -50,22 +51,23 @@ async fn render(
 ) -> Result<HttpResponse, ApiError> {
     let org = signed_in.org.id;
     let teams = blocking(state, move |s| s.teams(org)).await?;
+    let plan = blocking(state, move |s| s.plan_merge(org)).await?;
     let body = html! {
         @if let Some(refusal) = &refusal { p.error id="error" role="alert" { (refusal.message) } }
+        form method="post" action="/admin/teams" id="create-team" {
+            (csrf_field(csrf))
+            label for="new-team" { "New local team" }
+            input type="text" id="new-team" name="name";
+            button type="submit" { "Create team" }
+        }
+        (super::team::duplicates(&plan, csrf))
         table id="teams" {
             tr { th { "Team" } th { "Members" } th { "Kind" } th { "Actions" } }
             @for team in &teams {
                 tr data-team=(team.name) {
-                    td { (team.name) }
-                    td { (team.members) }
-                    td {
-                        @match team.kind {
-                            TeamKind::IdpManaged => span.badge.idp title="Managed by the IdP: renamed, deleted and given members only there" { "IdP" },
-                            TeamKind::AllUsers | TeamKind::AccountAdmins => span.badge { "Built-in" },
-                            TeamKind::Local => span.badge { "Local" },
-                        }
-                        @if team.duplicate { " " span.badge.dup title="A team of the other kind has the same name (T2)" { "Duplicate" } }
-                    }
+                    td { a href={ "/admin/teams/" (team.id) } { (team.name) } }
+                    td { a href={ "/admin/teams/" (team.id) } { (team.members) } }
+                    td { (kind_badge(team)) }
                     td {
                         @if team.kind == TeamKind::Local {
                             form method="post" action={ "/admin/teams/" (team.id) "/rename" } {
@@ -98,12 +100,7 @@ async fn render(
             form method="post" action="/admin/teams/members" id="add-member" {
                 (csrf_field(csrf))
                 label for="team" { "Team" }
-                select id="team" name="team" {
-                    @for team in &teams {
-                        @let fixed = team.kind != TeamKind::Local;
-                        option value=(team.id) disabled[fixed] { (team.name) @if team.kind == TeamKind::IdpManaged { " (IdP-managed)" } }
-                    }
-                }
+                (team_picker("team", &teams))
                 label for="email" { "User email" }
                 input type="text" id="email" name="email";
                 button type="submit" { "Add" }
@@ -114,12 +111,7 @@ async fn render(
             form method="post" action="/admin/teams/members/remove" id="remove-member" {
                 (csrf_field(csrf))
                 label for="remove-team" { "Team" }
-                select id="remove-team" name="team" {
-                    @for team in &teams {
-                        @let fixed = team.kind != TeamKind::Local;
-                        option value=(team.id) disabled[fixed] { (team.name) @if team.kind == TeamKind::IdpManaged { " (IdP-managed)" } }
-                    }
-                }
+                (team_picker("remove-team", &teams))
                 label for="remove-email" { "User email" }
                 input type="text" id="remove-email" name="email";
                 button.secondary type="submit" { "Remove" }
@@ -130,12 +122,12 @@ async fn render(
     Ok(respond(status, csrf, page("Manage teams", signed_in, body)))
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
+pub(super) fn form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
 /// The session, role and CSRF checks of a team form, and the team id in the path.
-fn guard(
+pub(super) fn guard(
     req: &HttpRequest,
     signed_in: &SignedIn,
     fields: &HashMap<String, String>,
@@ -153,16 +145,18 @@ fn guard(
         .map_err(|_| ApiError::NotFound(format!("no team {team}")))
 }
 
-/// Runs a form's command: back to the page, or the page with the rule's refusal.
-async fn run(
+/// Runs a form's command: on to `back` (the teams page when `None`), or the teams page
+/// with the rule's refusal.
+pub(super) async fn run(
     state: &web::Data<AppState>,
     signed_in: &SignedIn,
     csrf: &Csrf,
     command: Command,
+    back: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, now) = (signed_in.org.id, state.clock.now());
     match blocking(state, move |s| s.execute(org, &command, now)).await {
-        Ok(_) => Ok(see_other("/admin/teams")),
+        Ok(_) => Ok(see_other(back.as_deref().unwrap_or("/admin/teams"))),
         Err(error @ ApiError::Service(_)) if !error.status_code().is_server_error() => {
             let (status, message) = (error.status_code(), error.to_string());
             render(state, signed_in, csrf, Some(Refusal { status, message })).await
@@ -189,6 +183,7 @@ pub(crate) async fn rename(
         &signed_in,
         &csrf,
         Command::RenameTeam { by, team, name },
+        None,
     )
     .await
 }
@@ -204,7 +199,14 @@ pub(crate) async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let team = guard(&req, &signed_in, &form(&body), &path)?;
     let by = Actor::User(signed_in.user.id);
-    run(&state, &signed_in, &csrf, Command::DeleteTeam { by, team }).await
+    run(
+        &state,
+        &signed_in,
+        &csrf,
+        Command::DeleteTeam { by, team },
+        None,
+    )
+    .await
 }
 
 /// `POST /admin/teams/{team}/edit`: description and access settings (T4 allows both
@@ -235,7 +237,7 @@ pub(crate) async fn edit(
         description: fields.get("description").cloned(),
         access_settings,
     };
-    run(&state, &signed_in, &csrf, command).await
+    run(&state, &signed_in, &csrf, command, None).await
 }
 
 /// Runs the member command `make` builds for the team and user a member form names;
@@ -266,7 +268,12 @@ async fn member_change(
         return render(state, signed_in, csrf, Some(Refusal::bad_input(message))).await;
     };
     let command = make(Actor::User(signed_in.user.id), team, user.id);
-    run(state, signed_in, csrf, command).await
+    // A form on the team's own page comes back to it.
+    let back = fields
+        .get("back")
+        .filter(|b| b.as_str() == "team")
+        .map(|_| format!("/admin/teams/{team}"));
+    run(state, signed_in, csrf, command, back).await
 }
 
 /// `POST /admin/teams/members/remove` (T5: refused for IdP teams).

@@ -38,6 +38,13 @@ pub(crate) struct NotSignedIn {
     error: Option<String>,
 }
 
+impl NotSignedIn {
+    /// Whether the session lookup itself failed (the store), rather than finding none.
+    pub(crate) fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
 impl std::fmt::Display for NotSignedIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.error.as_deref().unwrap_or("not signed in"))

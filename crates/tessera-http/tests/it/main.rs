@@ -11,6 +11,7 @@ mod health;
 mod login;
 mod login_limits;
 mod login_logs;
+mod manage;
 mod mapping_abuse;
 mod pages;
 mod saml;

@@ -12,10 +12,10 @@ use tessera_store::testing::TestDatabase;
 use tessera_store::{Actor, NewUser, Store};
 
 const OKTA: &str = include_str!("../../../../fixtures/saml/idp-metadata/okta.xml");
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// An enabled production org `acme` with an account admin and a viewer, both with a password.
-fn seed(store: &Store) {
+pub(crate) fn seed(store: &Store) {
     let ws = WorkspaceName::parse("acme").unwrap();
     let org = store
         .create_org(&ws, OrgKind::Production, &Actor::operator(), t0())
@@ -45,12 +45,12 @@ fn seed(store: &Store) {
     }
 }
 
-fn csrf_of(page: &str) -> String {
+pub(crate) fn csrf_of(page: &str) -> String {
     let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     page[start..start + page[start..].find('"').unwrap()].to_owned()
 }
 
-fn signed_in(server: &TestServer, email: &str) -> Client {
+pub(crate) fn signed_in(server: &TestServer, email: &str) -> Client {
     let client = Client::builder().cookie_store(true).build().unwrap();
     let login = client
         .get(server.url("/login"))

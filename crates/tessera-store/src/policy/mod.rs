@@ -3,6 +3,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod execute;
+mod reactivate;
 mod reads;
 pub(crate) mod rows;
 pub(crate) mod view;
