@@ -211,6 +211,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    diagnostic_lines (id) {
+        id -> BigInt,
+        org_id -> Text,
+        channel -> Text,
+        at -> Timestamp,
+        method -> Nullable<Text>,
+        path -> Nullable<Text>,
+        status -> Nullable<Integer>,
+        user_agent -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        email -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -233,4 +250,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_tokens,
     sp_keys,
     login_throttle,
+    diagnostic_lines,
 );

@@ -5,6 +5,7 @@
 //! no write ever loses a race. Nothing is persisted.
 
 mod connect;
+mod diagnostics;
 mod saml;
 mod transaction;
 mod view;
@@ -34,6 +35,7 @@ pub(crate) struct OrgData {
     pub(crate) scim_tokens: Vec<TokenHash>,
     pub(crate) saml: saml::SamlData,
     pub(crate) connect: ConnectRows,
+    pub(crate) diagnostics: diagnostics::DiagnosticRows,
 }
 
 /// How a new in-memory org starts.
@@ -114,6 +116,7 @@ impl MemoryStorage {
                 scim_tokens: Vec::new(),
                 saml: saml::SamlData::default(),
                 connect,
+                diagnostics: diagnostics::DiagnosticRows::default(),
             },
         );
         Ok(id)

@@ -4,6 +4,7 @@
 //! answer by deciding again.
 
 mod connect;
+mod diagnostics;
 mod saml;
 mod scim;
 mod transaction;
