@@ -7,6 +7,7 @@ mod audit;
 mod cli;
 mod connect;
 mod mapping;
+mod ops;
 mod org;
 mod output;
 mod teams;

@@ -69,6 +69,13 @@ pub struct Config {
     pub session_absolute_lifetime_days: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Diagnostics lines kept per org and kind (SCIM requests, SAML logins).
+    pub diagnostics_lines_per_org: u32,
+    /// Diagnostics lines older than this many days are dropped.
+    pub diagnostics_max_age_days: u32,
+    /// The age in days at which a SCIM token counts as expired (expiry warnings at 30,
+    /// 7 and 1 days before; the token keeps working until rotated).
+    pub scim_token_max_age_days: u32,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -107,6 +114,9 @@ impl Default for Config {
             password_hashing_concurrency: None,
             session_absolute_lifetime_days: 90,
             trusted_proxies: Vec::new(),
+            diagnostics_lines_per_org: 200,
+            diagnostics_max_age_days: 30,
+            scim_token_max_age_days: 365,
         }
     }
 }
@@ -220,6 +230,18 @@ impl Config {
                 "session_absolute_lifetime_days",
                 u64::from(self.session_absolute_lifetime_days),
             ),
+            (
+                "diagnostics_lines_per_org",
+                u64::from(self.diagnostics_lines_per_org),
+            ),
+            (
+                "diagnostics_max_age_days",
+                u64::from(self.diagnostics_max_age_days),
+            ),
+            (
+                "scim_token_max_age_days",
+                u64::from(self.scim_token_max_age_days),
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Value {
@@ -250,6 +272,21 @@ impl Config {
     /// Whether cookies must be `Secure` (the public URL is https).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// How many diagnostics lines are kept, and how long.
+    pub fn diagnostics_retention(&self) -> tessera_service::diagnostics::Retention {
+        tessera_service::diagnostics::Retention {
+            keep: self.diagnostics_lines_per_org,
+            max_age: chrono::Duration::days(self.diagnostics_max_age_days.into()),
+        }
+    }
+
+    /// When SCIM tokens count as expired.
+    pub fn expiry_policy(&self) -> tessera_service::expiry::ExpiryPolicy {
+        tessera_service::expiry::ExpiryPolicy {
+            scim_token_max_age: chrono::Duration::days(self.scim_token_max_age_days.into()),
+        }
     }
 }
 

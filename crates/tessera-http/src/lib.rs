@@ -51,6 +51,13 @@ pub(crate) struct AppState {
     pub login: login::LoginThrottle,
     /// How long web sessions and refresh tokens live (sliding, and at most).
     pub session_lifetime: chrono::Duration,
+    /// How many diagnostics lines are kept per org, and how long.
+    pub diagnostics: tessera_service::diagnostics::Retention,
+    /// When SCIM tokens count as expired, and the SP certificate (expiry warnings).
+    pub expiry: (
+        tessera_service::expiry::ExpiryPolicy,
+        tessera_saml::Certificate,
+    ),
 }
 
 /// The SCIM service over the store, with the configured limits.
@@ -86,6 +93,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         ensure_demo_org(&store, clock.as_ref(), &config.public_url)?;
     }
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
+    let expiry = (config.expiry_policy(), sp_keys.certificate().clone());
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
     let state = AppState {
         scim: Arc::new(scim_service(&config, &store)),
@@ -97,6 +105,8 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         saml,
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
+        diagnostics: config.diagnostics_retention(),
+        expiry,
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod body;
 pub(crate) mod connect;
+pub(crate) mod ops;
 mod teams;
 mod users;
 
@@ -56,7 +57,15 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     )
                     .route("/connection/complete", web::post().to(connect::complete))
                     .route("/mapping-sheet", web::get().to(connect::download))
-                    .route("/mapping-sheet", web::post().to(connect::upload)),
+                    .route("/mapping-sheet", web::post().to(connect::upload))
+                    .route("/idp", web::get().to(ops::show))
+                    .route("/idp/certificates", web::post().to(ops::add_certificate))
+                    .route(
+                        "/idp/certificates/{sha256}",
+                        web::delete().to(ops::remove_certificate),
+                    )
+                    .route("/warnings", web::get().to(ops::expiry))
+                    .route("/diagnostics", web::get().to(ops::show_diagnostics)),
             ),
     );
 }

@@ -1,12 +1,13 @@
 //! The admin pages under `/admin` (server-rendered with maud, which escapes every
 //! value; usable without JavaScript): the Connect walkthrough, the per-IdP setup
-//! guides, Manage Users, Manage Teams and the audit log. Every page needs the signed-in
+//! guides, Manage Users, Manage Teams, the audit log and Diagnostics. Every page needs the signed-in
 //! session of an account admin of the org; forms carry the CSRF token.
 
 mod audit;
 mod connect;
 mod guides;
 mod layout;
+mod ops;
 mod teams;
 mod users;
 
@@ -38,7 +39,16 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(teams::remove_member),
             )
             .route("/teams/{team}/edit", web::post().to(teams::edit))
-            .route("/audit", web::get().to(audit::show)),
+            .route("/audit", web::get().to(audit::show))
+            .route("/diagnostics", web::get().to(ops::show))
+            .route(
+                "/connect/certificates",
+                web::post().to(ops::add_certificate),
+            )
+            .route(
+                "/connect/certificates/remove",
+                web::post().to(ops::remove_certificate),
+            ),
     );
 }
 
