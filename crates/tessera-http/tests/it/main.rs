@@ -12,6 +12,7 @@ mod login_limits;
 mod login_logs;
 mod mapping_abuse;
 mod pages;
+mod rotation;
 mod saml;
 mod saml_guards;
 mod scim_concurrency;
