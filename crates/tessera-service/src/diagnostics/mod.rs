@@ -20,6 +20,7 @@ use crate::transact::{read, write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use tessera_core::{OrgId, WorkspaceName};
 use tessera_saml::IdpPreset;
 
@@ -148,15 +149,18 @@ impl<'s> DiagnosticsService<'s> {
                     created_at: user.created_at,
                 })
                 .collect();
-            let mut team_names = BTreeMap::new();
+            let mut team_names: BTreeMap<_, String> = BTreeMap::new();
             let mut pending_memberships = Vec::new();
             for pending in tx.all_pending()? {
-                if !team_names.contains_key(&pending.team) {
-                    let name = tx.team(pending.team)?.map(|t| t.name).unwrap_or_default();
-                    team_names.insert(pending.team, name);
-                }
+                let team = match team_names.entry(pending.team) {
+                    Entry::Occupied(known) => known.get().clone(),
+                    Entry::Vacant(slot) => {
+                        let name = tx.team(pending.team)?.map(|t| t.name).unwrap_or_default();
+                        slot.insert(name).clone()
+                    }
+                };
                 pending_memberships.push(WaitingMembership {
-                    team: team_names.get(&pending.team).cloned().unwrap_or_default(),
+                    team,
                     member_ref: pending.member_ref,
                     since: pending.created_at,
                 });

@@ -26,6 +26,15 @@ type LineRow = (
     Option<String>,
 );
 
+/// A SAML line: time, outcome, reason, detail, email.
+type SamlRow = (
+    NaiveDateTime,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 impl SqlTransaction<'_> {
     pub(super) fn insert_scim_line(
         &self,
@@ -133,13 +142,7 @@ impl SqlTransaction<'_> {
     }
 
     pub(super) fn saml_lines(&self, limit: u32) -> Result<Vec<SamlAttemptEntry>> {
-        let rows: Vec<(
-            NaiveDateTime,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = diagnostic_lines::table
+        let rows: Vec<SamlRow> = diagnostic_lines::table
             .filter(diagnostic_lines::org_id.eq(self.org()))
             .filter(diagnostic_lines::channel.eq(SAML))
             .order((diagnostic_lines::at.desc(), diagnostic_lines::id.desc()))
