@@ -62,6 +62,9 @@ pub enum Command {
     Webhooks(crate::webhooks::WebhooksCommand),
     /// Apply pending database migrations (the server also does this at start).
     Migrate,
+    /// Why users, teams or logins are missing: the last SCIM requests and SAML logins
+    /// (with fix hints), pending users and memberships.
+    Diagnostics(crate::ops::DiagnosticsArgs),
 }
 
 /// `org …` verbs.
@@ -71,8 +74,8 @@ pub enum OrgCommand {
     Create(CreateOrg),
     /// List every org.
     List,
-    /// Show one org, its settings and teams.
-    Show(OrgName),
+    /// Show one org, its settings, teams and expiry warnings.
+    Show(ShowOrg),
     /// Let the org's account admins connect an IdP (rule W3).
     EnableSso(OrgName),
     /// Take the SSO/SCIM option away again (rule W3).
@@ -90,6 +93,17 @@ pub struct CreateOrg {
     /// Create a sandbox org (it can never connect SSO, rule W2).
     #[arg(long)]
     pub sandbox: bool,
+}
+
+/// Arguments of `org show`.
+#[derive(Debug, Args)]
+pub struct ShowOrg {
+    /// Workspace name.
+    #[arg(value_parser = parse_workspace)]
+    pub name: WorkspaceName,
+    /// How expiry is judged.
+    #[command(flatten)]
+    pub expiry: crate::ops::ExpiryArgs,
 }
 
 /// A single workspace-name argument.
@@ -126,6 +140,7 @@ impl Cli {
             Command::Idp(command) => crate::connect::idp(&store, &clock, command, self.json),
             Command::Mapping(command) => crate::mapping::run(&store, &clock, command, self.json),
             Command::Webhooks(command) => crate::webhooks::run(&store, &clock, command, self.json),
+            Command::Diagnostics(args) => crate::ops::diagnostics(&store, &args, self.json),
             Command::Migrate => {
                 let applied = store.migrate()?;
                 crate::output::print(self.json, &applied, || {

@@ -64,6 +64,12 @@ pub enum IdpCommand {
     /// IdP entity ids connected to more than one org (allowed, since each org has its
     /// own ACS URL; check that the orgs belong to one customer).
     Clashes,
+    /// The org's IdP and its pinned signing certificates (SHA-256 fingerprints, expiry).
+    Show(crate::cli::OrgName),
+    /// Pin one more signing certificate (rotation: add the new one first).
+    AddCert(crate::ops::AddCertArgs),
+    /// Unpin a signing certificate by fingerprint (never the last one).
+    RemoveCert(crate::ops::RemoveCertArgs),
 }
 
 /// Arguments of `idp set`.
@@ -192,6 +198,11 @@ pub fn idp(
     let args = match command {
         IdpCommand::Set(args) => args,
         IdpCommand::Clashes => return clashes(store, json),
+        IdpCommand::Show(args) => return crate::ops::show(store, clock, &args.name, json),
+        IdpCommand::AddCert(args) => return crate::ops::add_cert(store, clock, &args, json),
+        IdpCommand::RemoveCert(args) => {
+            return crate::ops::remove_cert(store, clock, &args, json);
+        }
     };
     let now = clock.now();
     let details = match (&args.metadata, &args.entity_id, &args.sso_url, &args.cert) {

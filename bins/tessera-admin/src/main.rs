@@ -8,6 +8,7 @@ mod cli;
 mod connect;
 mod events;
 mod mapping;
+mod ops;
 mod org;
 mod output;
 mod teams;

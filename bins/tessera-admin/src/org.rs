@@ -5,6 +5,7 @@ use crate::output::print;
 use serde::Serialize;
 use std::fmt::Write;
 use tessera_core::{Clock, OrgKind};
+use tessera_service::expiry::ExpiryWarning;
 use tessera_store::{Actor, Org, Store, Team};
 
 /// An org with its teams, as `org show` prints it.
@@ -13,6 +14,8 @@ struct OrgDetails {
     #[serde(flatten)]
     org: Org,
     teams: Vec<Team>,
+    /// IdP certificates, the SP certificate and the SCIM token near or past expiry.
+    expiry_warnings: Vec<ExpiryWarning>,
 }
 
 pub fn run(
@@ -30,7 +33,7 @@ pub fn run(
                 OrgKind::Production
             };
             let org = store.create_org(&args.name, kind, &operator, clock.now())?;
-            show(store, org, json)
+            show(store, org, Vec::new(), json)
         }
         OrgCommand::List => {
             let orgs = store.list_orgs()?;
@@ -54,26 +57,34 @@ pub fn run(
                 text.trim_end().to_owned()
             })
         }
-        OrgCommand::Show(args) => show(store, store.org(&args.name)?, json),
+        OrgCommand::Show(args) => {
+            let org = store.org(&args.name)?;
+            let warnings = crate::ops::warnings(store, org.id, &args.expiry, clock.now())?;
+            show(store, org, warnings, json)
+        }
         OrgCommand::EnableSso(args) => {
             let org = store.set_sso_enabled(&args.name, true, &operator, clock.now())?;
-            show(store, org, json)
+            show(store, org, Vec::new(), json)
         }
         OrgCommand::SamlOptions(args) => {
             let org = store.org(&args.ws)?;
             store.set_saml_options(org.id, &args.options(), &operator, clock.now())?;
-            show(store, store.org(&args.ws)?, json)
+            show(store, store.org(&args.ws)?, Vec::new(), json)
         }
         OrgCommand::DisableSso(args) => {
             let org = store.set_sso_enabled(&args.name, false, &operator, clock.now())?;
-            show(store, org, json)
+            show(store, org, Vec::new(), json)
         }
     }
 }
 
-fn show(store: &Store, org: Org, json: bool) -> anyhow::Result<()> {
+fn show(store: &Store, org: Org, warnings: Vec<ExpiryWarning>, json: bool) -> anyhow::Result<()> {
     let teams = store.teams(org.id)?;
-    let details = OrgDetails { org, teams };
+    let details = OrgDetails {
+        org,
+        teams,
+        expiry_warnings: warnings,
+    };
     print(json, &details, || {
         let org = &details.org;
         let mut text = format!(
@@ -97,6 +108,9 @@ fn show(store: &Store, org: Org, json: bool) -> anyhow::Result<()> {
         );
         for team in &details.teams {
             let _ = write!(text, "\n    {} ({} members)", team.name, team.members);
+        }
+        for warning in &details.expiry_warnings {
+            let _ = write!(text, "\n  warning: {}", warning.message);
         }
         text
     })

@@ -79,6 +79,13 @@ pub struct Config {
     pub webhooks_request_timeout_ms: u64,
     /// How often the server looks for due webhook endpoints, in milliseconds.
     pub webhooks_poll_interval_ms: u64,
+    /// Diagnostics lines kept per org and kind (SCIM requests, SAML logins).
+    pub diagnostics_lines_per_org: u32,
+    /// Diagnostics lines older than this many days are dropped.
+    pub diagnostics_max_age_days: u32,
+    /// The age in days at which a SCIM token counts as expired (expiry warnings at 30,
+    /// 7 and 1 days before; the token keeps working until rotated).
+    pub scim_token_max_age_days: u32,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -121,6 +128,9 @@ impl Default for Config {
             webhooks_allow_private_urls: false,
             webhooks_request_timeout_ms: 10_000,
             webhooks_poll_interval_ms: 1_000,
+            diagnostics_lines_per_org: 200,
+            diagnostics_max_age_days: 30,
+            scim_token_max_age_days: 365,
         }
     }
 }
@@ -238,6 +248,18 @@ impl Config {
                 "events_retention_days",
                 u64::from(self.events_retention_days),
             ),
+            (
+                "diagnostics_lines_per_org",
+                u64::from(self.diagnostics_lines_per_org),
+            ),
+            (
+                "diagnostics_max_age_days",
+                u64::from(self.diagnostics_max_age_days),
+            ),
+            (
+                "scim_token_max_age_days",
+                u64::from(self.scim_token_max_age_days),
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Value {
@@ -276,6 +298,21 @@ impl Config {
     /// Whether cookies must be `Secure` (the public URL is https).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// How many diagnostics lines are kept, and how long.
+    pub fn diagnostics_retention(&self) -> tessera_service::diagnostics::Retention {
+        tessera_service::diagnostics::Retention {
+            keep: self.diagnostics_lines_per_org,
+            max_age: chrono::Duration::days(self.diagnostics_max_age_days.into()),
+        }
+    }
+
+    /// When SCIM tokens count as expired.
+    pub fn expiry_policy(&self) -> tessera_service::expiry::ExpiryPolicy {
+        tessera_service::expiry::ExpiryPolicy {
+            scim_token_max_age: chrono::Duration::days(self.scim_token_max_age_days.into()),
+        }
     }
 }
 

@@ -55,6 +55,13 @@ pub(crate) struct AppState {
     pub session_lifetime: chrono::Duration,
     /// Whether account admins' webhook URLs may reach non-public addresses.
     pub webhooks_allow_private_urls: bool,
+    /// How many diagnostics lines are kept per org, and how long.
+    pub diagnostics: tessera_service::diagnostics::Retention,
+    /// When SCIM tokens count as expired, and the SP certificate (expiry warnings).
+    pub expiry: (
+        tessera_service::expiry::ExpiryPolicy,
+        tessera_saml::Certificate,
+    ),
 }
 
 /// The SCIM service over the store, with the configured limits.
@@ -91,6 +98,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     }
     retention::spawn_purge(store.clone(), clock.clone(), config.events_retention_days);
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
+    let expiry = (config.expiry_policy(), sp_keys.certificate().clone());
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
     let state = AppState {
         scim: Arc::new(scim_service(&config, &store)),
@@ -103,6 +111,8 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
         webhooks_allow_private_urls: config.webhooks_allow_private_urls,
+        diagnostics: config.diagnostics_retention(),
+        expiry,
     };
     webhooks::spawn(&config, state.store.clone(), state.clock.clone())?;
     let limit = config.body_limit_bytes;

@@ -51,8 +51,10 @@
 pub mod connect;
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod diagnostics;
 pub mod error;
 pub mod events;
+pub mod expiry;
 pub mod login;
 pub mod memory;
 pub mod scim;

@@ -13,6 +13,7 @@
 //! `Err` and commit on `Ok`.
 
 use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
+use crate::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use crate::error::{ServiceResult, StorageError};
 use crate::events::{Event, EventType, NewEvent};
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
@@ -272,6 +273,35 @@ pub trait Transaction: OrgView<Error = StorageError> {
     /// rolled-back transaction takes none). [`Transaction::apply`] appends the
     /// decision's own events ([`crate::events::derive`]) itself.
     fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError>;
+
+    // --- Diagnostics and expiry warnings (`crate::diagnostics`, `crate::expiry`) ---
+
+    /// Records a SCIM request of the org, then drops the org's SCIM lines older than
+    /// `retention.cutoff(entry.at)` and all but the newest `retention.keep`.
+    fn record_scim_request(
+        &self,
+        entry: &ScimRequestEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError>;
+
+    /// Records a response posted to the org's ACS, with the same retention.
+    fn record_saml_attempt(
+        &self,
+        entry: &SamlAttemptEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError>;
+
+    /// The org's newest SCIM request lines, newest first (ties: last recorded first).
+    fn recent_scim_requests(&self, limit: u32) -> Result<Vec<ScimRequestEntry>, StorageError>;
+
+    /// The org's newest SAML login lines, newest first (ties: last recorded first).
+    fn recent_saml_attempts(&self, limit: u32) -> Result<Vec<SamlAttemptEntry>, StorageError>;
+
+    /// Up to `limit` of the org's `pending` users (never signed in, U1), oldest first.
+    fn users_never_signed_in(&self, limit: u32) -> Result<Vec<UserRecord>, StorageError>;
+
+    /// When the org's live SCIM token was issued, if it has one.
+    fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError>;
 }
 
 /// Which SCIM resource type.

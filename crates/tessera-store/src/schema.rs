@@ -279,6 +279,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    diagnostic_lines (id) {
+        id -> BigInt,
+        org_id -> Text,
+        channel -> Text,
+        at -> Timestamp,
+        method -> Nullable<Text>,
+        path -> Nullable<Text>,
+        status -> Nullable<Integer>,
+        user_agent -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        email -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -306,4 +323,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_attempts,
     webhook_dead_letters,
+    diagnostic_lines,
 );

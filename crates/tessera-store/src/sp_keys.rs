@@ -54,3 +54,11 @@ fn read(conn: &mut crate::DbConnection) -> Result<Option<(String, String)>> {
         .first(conn)
         .optional()?)
 }
+
+impl Store {
+    /// The stored SP certificate PEM, if a server has generated one (nothing is made).
+    pub fn sp_certificate_pem(&self) -> Result<Option<String>> {
+        let mut conn = self.conn()?;
+        Ok(read(&mut conn)?.map(|(_, certificate)| certificate))
+    }
+}

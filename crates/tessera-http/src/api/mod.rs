@@ -6,6 +6,7 @@ mod auth;
 mod body;
 pub(crate) mod connect;
 mod events;
+pub(crate) mod ops;
 mod teams;
 mod users;
 pub(crate) mod webhooks;
@@ -70,7 +71,15 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
                     .route("/webhooks/{id}", web::get().to(webhooks::show))
                     .route("/webhooks/{id}", web::delete().to(webhooks::remove))
                     .route("/webhooks/{id}/attempts", web::get().to(webhooks::attempts))
-                    .route("/webhooks/{id}/replay", web::post().to(webhooks::replay)),
+                    .route("/webhooks/{id}/replay", web::post().to(webhooks::replay))
+                    .route("/idp", web::get().to(ops::show))
+                    .route("/idp/certificates", web::post().to(ops::add_certificate))
+                    .route(
+                        "/idp/certificates/{sha256}",
+                        web::delete().to(ops::remove_certificate),
+                    )
+                    .route("/warnings", web::get().to(ops::expiry))
+                    .route("/diagnostics", web::get().to(ops::show_diagnostics)),
             ),
     );
 }

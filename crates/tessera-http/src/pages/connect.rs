@@ -45,8 +45,10 @@ async fn render(
 ) -> Result<HttpResponse, ApiError> {
     let org = signed_in.org.id;
     let walkthrough = connect_step(state.store.clone(), move |c| c.walkthrough(org)).await?;
+    let ops = super::ops::load(state, signed_in).await?;
     let sp = SpValues::new(&state.public_url, &signed_in.org.name);
     let body = html! {
+        (super::ops::banner(&ops.warnings))
         @if let Some(error) = &flash.error {
             div.error id="error" role="alert" {
                 p { (error) }
@@ -57,6 +59,9 @@ async fn render(
         }
         (steps(&walkthrough))
         (next_step(&walkthrough, &flash, csrf, &sp, &signed_in.org.name.to_string()))
+        @if let Some(idp) = &walkthrough.idp {
+            (super::ops::connected_section(idp, &ops, csrf))
+        }
         section {
             h2 { "Values to paste into your IdP" }
             table id="sp-values" {
@@ -197,10 +202,6 @@ fn next_step(
                 }
             }
         }
-        @if let Some(idp) = &walkthrough.idp {
-            p.note { "IdP: " code { (idp.entity_id) } " · SSO URL " code { (idp.sso_url) }
-                @for cert in &idp.certificates { " · certificate " (cert.subject) " valid until " (cert.not_after.format("%Y-%m-%d")) } }
-        }
     }
 }
 
@@ -214,12 +215,12 @@ fn token_form(csrf: &Csrf, label: &str) -> Markup {
 }
 
 /// A form body's fields.
-fn fields(body: &[u8]) -> HashMap<String, String> {
+pub(super) fn fields(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
 /// Checks the session, the role and the CSRF token of a form post.
-fn guard(
+pub(super) fn guard(
     req: &HttpRequest,
     signed_in: &SignedIn,
     fields: &HashMap<String, String>,
@@ -235,7 +236,7 @@ fn guard(
 }
 
 /// After a step: back to the page, or the page with the refusal.
-async fn outcome(
+pub(super) async fn outcome(
     state: &web::Data<AppState>,
     signed_in: &SignedIn,
     csrf: &Csrf,

@@ -24,6 +24,7 @@ pub(crate) fn page(title: &str, signed_in: &SignedIn, body: Markup) -> Markup {
                     a href="/admin/teams" { "Teams" }
                     a href="/admin/audit" { "Audit log" }
                     a href="/admin/webhooks" { "Webhooks" }
+                    a href="/admin/diagnostics" { "Diagnostics" }
                     span.who { (signed_in.user.email) }
                 }
                 main { h1 { (title) } (body) }

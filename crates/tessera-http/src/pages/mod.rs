@@ -1,8 +1,8 @@
 //! The admin pages under `/admin` (server-rendered with maud, which escapes every
 //! value; usable without JavaScript): the Connect walkthrough (with the manual sync),
 //! the per-IdP setup guides, Manage Users with each user's profile, Manage Teams with
-//! each team's members, the audit log and the webhooks. Every page needs the signed-in
-//! session of an account admin of the org; forms carry the CSRF token.
+//! each team's members, the audit log, the webhooks and Diagnostics. Every page needs
+//! the signed-in session of an account admin of the org; forms carry the CSRF token.
 
 mod audit;
 mod connect;
@@ -12,6 +12,7 @@ mod picker;
 mod profile;
 mod sync;
 mod team;
+mod ops;
 mod teams;
 mod users;
 mod webhooks;
@@ -64,7 +65,16 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/webhooks", web::get().to(webhooks::show))
             .route("/webhooks", web::post().to(webhooks::add))
             .route("/webhooks/{id}/remove", web::post().to(webhooks::remove))
-            .route("/webhooks/{id}/replay", web::post().to(webhooks::replay)),
+            .route("/webhooks/{id}/replay", web::post().to(webhooks::replay))
+            .route("/diagnostics", web::get().to(ops::show))
+            .route(
+                "/connect/certificates",
+                web::post().to(ops::add_certificate),
+            )
+            .route(
+                "/connect/certificates/remove",
+                web::post().to(ops::remove_certificate),
+            ),
     );
 }
 

@@ -29,6 +29,7 @@ impl Saml {
             sp_key_pair: Some(sp_keys),
             max_outstanding_requests: config.saml_outstanding_requests_per_org,
             refusals_recorded_per_minute: config.saml_refusals_recorded_per_minute,
+            diagnostics: config.diagnostics_retention(),
         };
         Self {
             service: LoginService::new(Arc::new(store.clone()), login),

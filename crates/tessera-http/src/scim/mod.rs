@@ -6,8 +6,9 @@
 use crate::AppState;
 use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, IF_MATCH};
+use actix_web::http::header::{AUTHORIZATION, IF_MATCH, USER_AGENT};
 use actix_web::{HttpRequest, HttpResponse, web};
+use tessera_service::diagnostics::{DiagnosticsService, ScimRequestEntry};
 use tessera_service::scim::{Log, ScimRequest, ScimResponse};
 
 /// The SCIM endpoints' patterns below the workspace's root.
@@ -62,11 +63,13 @@ async fn dispatch(
             .map(str::to_owned)
     };
     let (authorization, if_match) = (header(AUTHORIZATION), header(IF_MATCH));
+    let user_agent = header(USER_AGENT);
     let path = below_root(req.uri().path());
     let method = req.method().as_str().to_owned();
     let query = req.query_string().to_owned();
     let now = state.clock.now();
     let scim = state.scim.clone();
+    let (store, retention) = (state.store.clone(), state.diagnostics);
     let ws = workspace.clone();
     let answer = web::block(move || {
         let request = ScimRequest {
@@ -77,13 +80,37 @@ async fn dispatch(
             if_match: if_match.as_deref(),
             body: &body,
         };
-        scim.serve(&ws, &request, now)
+        let response = scim.serve(&ws, &request, now);
+        let entry = ScimRequestEntry::new(
+            now,
+            &method,
+            &path,
+            response.status,
+            error_detail(&response).as_deref(),
+            user_agent.as_deref(),
+        );
+        if let Err(error) =
+            DiagnosticsService::new(&store).record_scim_request(&ws, &entry, &retention)
+        {
+            tracing::warn!(workspace = ws, error = %error.log_detail.unwrap_or(error.message),
+                "the SCIM request could not be recorded for diagnostics");
+        }
+        response
     })
     .await;
     match answer {
         Ok(response) => to_http(response, &workspace),
         Err(_) => HttpResponse::ServiceUnavailable().finish(),
     }
+}
+
+/// The SCIM error's `detail` of a failed answer (never the body of a success).
+fn error_detail(response: &ScimResponse) -> Option<String> {
+    if response.status < 400 {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(&response.body).ok()?;
+    body.get("detail")?.as_str().map(str::to_owned)
 }
 
 /// The path after `/scim/v2/{ws}`, still percent-encoded (empty for the root).

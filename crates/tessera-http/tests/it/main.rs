@@ -14,6 +14,7 @@ mod login_logs;
 mod manage;
 mod mapping_abuse;
 mod pages;
+mod rotation;
 mod saml;
 mod saml_guards;
 mod scim_concurrency;

@@ -37,6 +37,7 @@
 //! # }
 //! ```
 
+mod certs;
 mod error;
 mod idp;
 mod mapping;
@@ -44,6 +45,7 @@ pub mod records;
 mod state;
 mod steps;
 
+pub use certs::{MAX_IDP_CERTIFICATES, normalize_fingerprint};
 pub use error::invalid_idp as invalid_idp_details;
 pub use idp::{CertificateSummary, IdpDetails, IdpSummary};
 pub use mapping::{MappedRow, MappingExport, MappingUpload};
@@ -66,6 +68,11 @@ impl<'s> ConnectService<'s> {
     /// The service over `storage`.
     pub fn new(storage: &'s dyn Storage) -> Self {
         Self { storage }
+    }
+
+    /// The storage it runs on.
+    pub(crate) fn storage(&self) -> &'s dyn Storage {
+        self.storage
     }
 
     /// Where the org's walkthrough stands (what the Connect page shows on return).

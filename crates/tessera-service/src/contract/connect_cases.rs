@@ -31,7 +31,7 @@ const BY: Actor = Actor::Operator;
 
 /// A not yet connected org with one user, at the IdP details step (the sheet
 /// downloaded and uploaded).
-fn org_at_idp_step(backend: &dyn Backend, name: &str) -> OrgId {
+pub(super) fn org_at_idp_step(backend: &dyn Backend, name: &str) -> OrgId {
     let org = backend.walkthrough_org(&workspace(name), t0());
     let storage = backend.storage();
     let invite = Command::InviteUser {
@@ -56,7 +56,7 @@ fn org_at_idp_step(backend: &dyn Backend, name: &str) -> OrgId {
     org
 }
 
-fn idp(entity_id: &str) -> IdpDetails {
+pub(super) fn idp(entity_id: &str) -> IdpDetails {
     IdpDetails::from_parts(entity_id, "https://idp.example/sso", IDP_CERTIFICATE, t0()).unwrap()
 }
 

@@ -10,6 +10,7 @@
 mod connect_cases;
 mod event_cases;
 mod event_source_cases;
+mod diagnostics_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
@@ -48,6 +49,7 @@ pub fn run(backend: &dyn Backend) {
         .chain(event_cases::CASES.iter())
         .chain(event_source_cases::CASES.iter())
         .chain(webhook_cases::CASES.iter())
+        .chain(diagnostics_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -8,6 +8,7 @@ use super::ports::StoragePorts;
 use super::provider::NOT_CONNECTED;
 use super::refusal::{NO_EMAIL, RESPONSE_REFUSED, saml_audit};
 use super::{LoginRefusal, LoginService, RefusalReason};
+use crate::diagnostics::{SamlAttemptEntry, SamlOutcome};
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
 use crate::events::{EventSource, LoginOutcome, record_login_outcome};
 use crate::transact;
@@ -110,7 +111,11 @@ impl LoginService {
                 user,
                 next,
             })),
-            Err(refusal) => Ok(AcsOutcome::Refused(refusal)),
+            Err(refusal) => {
+                let email = login.email.as_ref().map(ToString::to_string);
+                self.record_verified_refusal(org.id, &refusal, email.as_deref(), now)?;
+                Ok(AcsOutcome::Refused(refusal))
+            }
         }
     }
 
@@ -145,17 +150,22 @@ impl LoginService {
                     .map_err(ServiceError::from)
             })?;
         }
+        let email_text = email.to_string();
         let command = Command::SamlLogin(SamlLogin {
             email: email.clone(),
             given_name: login.first_name.clone(),
             family_name: login.last_name.clone(),
         });
+        let signed_in =
+            SamlAttemptEntry::new(now, SamlOutcome::SignedIn, None, None, Some(&email_text));
+        let retention = self.config.diagnostics;
         let decided = transact::write(storage, org, |tx| -> ServiceResult<UserId> {
             let decision = transact::decide_and_apply(tx, &command, now)?;
             let Some(Subject::User(user)) = decision.subject else {
                 return Err(ServiceError::internal("the login named no user"));
             };
             tx.record_login(user, now)?;
+            tx.record_saml_attempt(&signed_in, &retention)?;
             let outcome = LoginOutcome::Succeeded { user };
             record_login_outcome(tx, EventSource::Saml, outcome, now)?;
             Ok(user)

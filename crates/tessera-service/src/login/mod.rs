@@ -44,6 +44,7 @@ pub use records::{IdpSettings, SavedRequest, StoredRequest};
 pub use refusal::{LoginRefusal, RefusalReason};
 pub use start::{LoginRedirect, REQUEST_LIFETIME};
 
+use crate::diagnostics::Retention;
 use crate::storage::Storage;
 use budget::RefusalBudget;
 use std::sync::Arc;
@@ -62,17 +63,20 @@ pub struct LoginConfig {
     pub max_outstanding_requests: usize,
     /// The most refused responses recorded per org and minute (the rest are counted).
     pub refusals_recorded_per_minute: u32,
+    /// How many logins and refusals diagnostics keep per org, and for how long.
+    pub diagnostics: Retention,
 }
 
 impl LoginConfig {
     /// The defaults of `tessera-server`: 1000 outstanding requests per org, 60 refusal
-    /// records per org and minute.
+    /// records per org and minute, the default diagnostics retention.
     pub fn new(public_url: impl Into<String>, sp_key_pair: Option<SpKeyPair>) -> Self {
         Self {
             public_url: public_url.into(),
             sp_key_pair,
             max_outstanding_requests: 1000,
             refusals_recorded_per_minute: 60,
+            diagnostics: Retention::default(),
         }
     }
 }

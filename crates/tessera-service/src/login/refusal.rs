@@ -4,6 +4,7 @@
 
 use super::LoginService;
 use super::budget::Admission;
+use crate::diagnostics::{SamlAttemptEntry, SamlOutcome};
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
 use crate::events::{EventSource, LoginOutcome, record_login_outcome};
 use crate::transact;
@@ -118,10 +119,39 @@ impl LoginService {
             reason: code,
             email: None,
         };
+        let line =
+            SamlAttemptEntry::new(now, SamlOutcome::Refused, Some(code), Some(&detail), None);
+        let retention = self.config.diagnostics;
         transact::write(self.storage.as_ref(), org, |tx| {
             tx.record_audit(std::slice::from_ref(&entry))?;
+            tx.record_saml_attempt(&line, &retention)?;
             record_login_outcome(tx, EventSource::Saml, outcome, now).map_err(ServiceError::from)
         })
         .map_err(|e| ServiceError::unavailable(e.log_detail.unwrap_or(e.message)))
+    }
+}
+
+impl LoginService {
+    /// Records a refusal of a verified response (no email, a product rule) in the
+    /// org's diagnostics; `email` is the verified one, if the response had it.
+    pub(crate) fn record_verified_refusal(
+        &self,
+        org: OrgId,
+        refusal: &LoginRefusal,
+        email: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<()> {
+        let line = SamlAttemptEntry::new(
+            now,
+            SamlOutcome::Refused,
+            Some(refusal.reason.code()),
+            Some(&refusal.message),
+            email,
+        );
+        let retention = self.config.diagnostics;
+        transact::write(self.storage.as_ref(), org, |tx| {
+            tx.record_saml_attempt(&line, &retention)
+                .map_err(ServiceError::from)
+        })
     }
 }

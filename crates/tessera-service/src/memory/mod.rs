@@ -6,6 +6,7 @@
 
 mod connect;
 mod events;
+mod diagnostics;
 mod saml;
 mod transaction;
 mod view;
@@ -42,6 +43,7 @@ pub(crate) struct OrgData {
     pub(crate) connect: ConnectRows,
     /// Events the running write appended, for its commit to number.
     pub(crate) pending_events: Vec<crate::events::NewEvent>,
+    pub(crate) diagnostics: diagnostics::DiagnosticRows,
 }
 
 /// How a new in-memory org starts.
@@ -123,6 +125,7 @@ impl MemoryStorage {
                 saml: saml::SamlData::default(),
                 connect,
                 pending_events: Vec::new(),
+                diagnostics: diagnostics::DiagnosticRows::default(),
             },
         );
         Ok(id)

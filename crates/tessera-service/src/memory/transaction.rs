@@ -2,7 +2,9 @@
 //! for writes.
 
 use super::OrgData;
+use super::diagnostics::{newest, push};
 use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, WalkthroughRecord};
+use crate::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use crate::error::StorageError;
 use crate::events::NewEvent;
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
@@ -379,16 +381,61 @@ impl Transaction for MemoryTransaction<'_> {
     fn replace_scim_token(
         &self,
         hash: &TokenHash,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
         self.edit(|data| {
             let revoked = !data.scim_tokens.is_empty();
             data.scim_tokens = vec![hash.clone()];
+            data.diagnostics.scim_token_issued_at = Some(now);
             revoked
         })
     }
 
     fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
         self.edit(|data| data.pending_events.extend_from_slice(events))
+    }
+
+    fn record_scim_request(
+        &self,
+        entry: &ScimRequestEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| push(&mut data.diagnostics.scim, entry, |e| e.at, retention))
+    }
+
+    fn record_saml_attempt(
+        &self,
+        entry: &SamlAttemptEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError> {
+        self.edit(|data| push(&mut data.diagnostics.saml, entry, |e| e.at, retention))
+    }
+
+    fn recent_scim_requests(&self, limit: u32) -> Result<Vec<ScimRequestEntry>, StorageError> {
+        Ok(self.with(|data| newest(&data.diagnostics.scim, limit)))
+    }
+
+    fn recent_saml_attempts(&self, limit: u32) -> Result<Vec<SamlAttemptEntry>, StorageError> {
+        Ok(self.with(|data| newest(&data.diagnostics.saml, limit)))
+    }
+
+    fn users_never_signed_in(&self, limit: u32) -> Result<Vec<UserRecord>, StorageError> {
+        let mut pending: Vec<UserRecord> = self.rows(|rows| {
+            rows.users()
+                .filter(|u| u.status == UserStatus::Pending)
+                .cloned()
+                .collect()
+        });
+        pending.sort_by_key(|u| (u.created_at, u.id));
+        pending.truncate(limit as usize);
+        Ok(pending)
+    }
+
+    fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError> {
+        Ok(self.with(|data| {
+            data.diagnostics
+                .scim_token_issued_at
+                .filter(|_| !data.scim_tokens.is_empty())
+        }))
     }
 }

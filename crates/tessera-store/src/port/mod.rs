@@ -5,6 +5,7 @@
 
 mod connect;
 mod events;
+mod diagnostics;
 mod saml;
 mod scim;
 mod transaction;

@@ -19,6 +19,7 @@ use tessera_policy::{
 use tessera_service::connect::records::{
     IdpConnectionRecord, MappingExportRecord, WalkthroughRecord,
 };
+use tessera_service::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use tessera_service::events::NewEvent;
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
@@ -251,6 +252,40 @@ impl Transaction for SqlTransaction<'_> {
     fn append_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
         self.pending.borrow_mut().extend_from_slice(events);
         Ok(())
+    }
+
+    // --- Diagnostics and expiry warnings ---
+
+    fn record_scim_request(
+        &self,
+        entry: &ScimRequestEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError> {
+        Ok(self.insert_scim_line(entry, retention)?)
+    }
+
+    fn record_saml_attempt(
+        &self,
+        entry: &SamlAttemptEntry,
+        retention: &Retention,
+    ) -> Result<(), StorageError> {
+        Ok(self.insert_saml_line(entry, retention)?)
+    }
+
+    fn recent_scim_requests(&self, limit: u32) -> Result<Vec<ScimRequestEntry>, StorageError> {
+        Ok(self.scim_lines(limit)?)
+    }
+
+    fn recent_saml_attempts(&self, limit: u32) -> Result<Vec<SamlAttemptEntry>, StorageError> {
+        Ok(self.saml_lines(limit)?)
+    }
+
+    fn users_never_signed_in(&self, limit: u32) -> Result<Vec<UserRecord>, StorageError> {
+        Ok(self.never_signed_in(limit)?)
+    }
+
+    fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError> {
+        Ok(self.token_issued_at()?)
     }
 }
 
