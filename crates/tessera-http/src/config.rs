@@ -69,6 +69,14 @@ pub struct Config {
     pub session_absolute_lifetime_days: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in limits).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The consumer key of the Salesforce connected app; without it, no Salesforce login.
+    pub salesforce_client_id: Option<String>,
+    /// The connected app's consumer secret.
+    pub salesforce_client_secret: Option<Secret<String>>,
+    /// The production issuer (login.salesforce.com, or a My Domain URL).
+    pub salesforce_production_url: String,
+    /// The sandbox issuer (test.salesforce.com, or a sandbox My Domain URL).
+    pub salesforce_sandbox_url: String,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -107,6 +115,10 @@ impl Default for Config {
             password_hashing_concurrency: None,
             session_absolute_lifetime_days: 90,
             trusted_proxies: Vec::new(),
+            salesforce_client_id: None,
+            salesforce_client_secret: None,
+            salesforce_production_url: "https://login.salesforce.com".to_owned(),
+            salesforce_sandbox_url: "https://test.salesforce.com".to_owned(),
         }
     }
 }
@@ -180,6 +192,24 @@ impl Config {
                 field: "workers",
                 problem: "must be at least 1".into(),
             });
+        }
+        for (field, url) in [
+            ("salesforce_production_url", &mut self.salesforce_production_url),
+            ("salesforce_sandbox_url", &mut self.salesforce_sandbox_url),
+        ] {
+            let trimmed = url.trim_end_matches('/');
+            if !(trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+                || trimmed.contains(char::is_whitespace)
+            {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: format!("{url:?} is not an http:// or https:// URL"),
+                });
+            }
+            *url = trimmed.to_owned();
+        }
+        if self.salesforce_client_id.as_deref() == Some("") {
+            self.salesforce_client_id = None;
         }
         if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
             return Err(ConfigError::Value {

@@ -14,6 +14,7 @@ mod login;
 mod metrics;
 mod pages;
 mod routes;
+mod salesforce;
 mod saml;
 mod scim;
 mod session;
@@ -51,6 +52,8 @@ pub(crate) struct AppState {
     pub login: login::LoginThrottle,
     /// How long web sessions and refresh tokens live (sliding, and at most).
     pub session_lifetime: chrono::Duration,
+    /// Salesforce login, when a client id is configured.
+    pub salesforce: Option<Arc<salesforce::Salesforce>>,
 }
 
 /// The SCIM service over the store, with the configured limits.
@@ -87,6 +90,9 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     }
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
+    let salesforce = salesforce::Salesforce::new(&config, &store)
+        .map_err(|e| StartError::Runtime(format!("Salesforce login: {e}")))?
+        .map(Arc::new);
     let state = AppState {
         scim: Arc::new(scim_service(&config, &store)),
         store,
@@ -97,6 +103,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         saml,
         login: login::LoginThrottle::new(&config),
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
+        salesforce,
     };
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {

@@ -211,6 +211,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    salesforce_states (state_hash) {
+        state_hash -> Text,
+        org_id -> Text,
+        environment -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next -> Text,
+        browser_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    salesforce_links (user_id) {
+        user_id -> Text,
+        org_id -> Text,
+        salesforce_org_id -> Text,
+        salesforce_user_id -> Text,
+        environment -> Text,
+        linked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(teams -> orgs (org_id));
 diesel::joinable!(memberships -> teams (team_id));
@@ -233,4 +258,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_tokens,
     sp_keys,
     login_throttle,
+    salesforce_states,
+    salesforce_links,
 );

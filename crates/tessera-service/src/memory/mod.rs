@@ -5,11 +5,13 @@
 //! no write ever loses a race. Nothing is persisted.
 
 mod connect;
+mod salesforce;
 mod saml;
 mod transaction;
 mod view;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
+use crate::login::salesforce::SalesforceState;
 use crate::storage::{OrgSummary, Storage, Transaction};
 use chrono::{DateTime, Utc};
 use connect::ConnectRows;
@@ -34,6 +36,7 @@ pub(crate) struct OrgData {
     pub(crate) scim_tokens: Vec<TokenHash>,
     pub(crate) saml: saml::SamlData,
     pub(crate) connect: ConnectRows,
+    pub(crate) salesforce: salesforce::SalesforceData,
 }
 
 /// How a new in-memory org starts.
@@ -114,6 +117,7 @@ impl MemoryStorage {
                 scim_tokens: Vec::new(),
                 saml: saml::SamlData::default(),
                 connect,
+                salesforce: salesforce::SalesforceData::default(),
             },
         );
         Ok(id)
@@ -206,5 +210,16 @@ impl Storage for MemoryStorage {
             .collect();
         names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         Ok(names)
+    }
+
+    fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
+        self.save_state(state)
+    }
+
+    fn take_salesforce_state(
+        &self,
+        state_hash: &TokenHash,
+    ) -> Result<Option<SalesforceState>, StorageError> {
+        Ok(self.take_state(state_hash))
     }
 }

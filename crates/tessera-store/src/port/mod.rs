@@ -4,6 +4,7 @@
 //! answer by deciding again.
 
 mod connect;
+mod salesforce;
 mod saml;
 mod scim;
 mod transaction;
@@ -12,7 +13,8 @@ use crate::connection::write_transaction;
 use crate::{Store, StoreError};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use tessera_core::{OrgId, WorkspaceName};
+use tessera_core::{OrgId, TokenHash, WorkspaceName};
+use tessera_service::login::salesforce::SalesforceState;
 use tessera_service::{
     OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
 };
@@ -99,5 +101,18 @@ impl Storage for Store {
         Ok(connect::workspaces_with_entity_id(
             &mut conn, entity_id, except,
         )?)
+    }
+
+    fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        Ok(salesforce::save_state(&mut conn, state)?)
+    }
+
+    fn take_salesforce_state(
+        &self,
+        state_hash: &TokenHash,
+    ) -> Result<Option<SalesforceState>, StorageError> {
+        let mut conn = self.conn()?;
+        Ok(salesforce::take_state(&mut conn, state_hash)?)
     }
 }

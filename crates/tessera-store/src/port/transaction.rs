@@ -16,6 +16,7 @@ use tessera_policy::{
     AuditEntry, BuiltInTeam, Decision, IdentityMatches, MappingLink, OrgRecord, OrgView,
     PendingMembership, PolicyError, TeamRecord, UserRecord,
 };
+use tessera_service::login::salesforce::SalesforceLink;
 use tessera_service::connect::records::{
     IdpConnectionRecord, MappingExportRecord, WalkthroughRecord,
 };
@@ -233,6 +234,28 @@ impl Transaction for SqlTransaction<'_> {
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
         Ok(self.replace_token(hash, now)?)
+    }
+
+    // --- Salesforce login ---
+
+    fn salesforce_link(
+        &self,
+        salesforce_org_id: &str,
+        salesforce_user_id: &str,
+    ) -> Result<Option<UserId>, StorageError> {
+        Ok(SqlTransaction::salesforce_link(
+            self,
+            salesforce_org_id,
+            salesforce_user_id,
+        )?)
+    }
+
+    fn user_has_salesforce_link(&self, user: UserId) -> Result<bool, StorageError> {
+        Ok(self.has_salesforce_link(user)?)
+    }
+
+    fn insert_salesforce_link(&self, link: &SalesforceLink) -> Result<(), StorageError> {
+        Ok(SqlTransaction::insert_salesforce_link(self, link)?)
     }
 }
 
