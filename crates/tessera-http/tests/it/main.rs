@@ -12,6 +12,8 @@ mod login_limits;
 mod login_logs;
 mod mapping_abuse;
 mod pages;
+mod salesforce;
+mod salesforce_support;
 mod saml;
 mod saml_guards;
 mod scim_concurrency;

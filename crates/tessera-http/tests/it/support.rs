@@ -28,6 +28,16 @@ impl TestServer {
     }
 
     pub fn start_with(db: &TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with_clock(db, Arc::new(FixedClock::new(t0())), adjust)
+    }
+
+    /// A server reading the time from `clock` (e.g. the system's, where a real peer
+    /// stamps tokens with the real time).
+    pub fn start_with_clock(
+        db: &TestDatabase,
+        clock: Arc<dyn tessera_core::Clock>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config {
             database_url: tessera_core::Secret::new(db.url.clone()),
             bind: "127.0.0.1:0".into(),
@@ -42,7 +52,6 @@ impl TestServer {
         let (sender, receiver) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let clock = Arc::new(FixedClock::new(t0()));
                 let running = tessera_http::build(config, server_store, clock).unwrap();
                 sender.send((running.addr, running.handle())).unwrap();
                 running.server.await.unwrap();
