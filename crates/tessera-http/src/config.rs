@@ -194,7 +194,10 @@ impl Config {
             });
         }
         for (field, url) in [
-            ("salesforce_production_url", &mut self.salesforce_production_url),
+            (
+                "salesforce_production_url",
+                &mut self.salesforce_production_url,
+            ),
             ("salesforce_sandbox_url", &mut self.salesforce_sandbox_url),
         ] {
             let trimmed = url.trim_end_matches('/');

@@ -108,5 +108,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         "/login/salesforce/sandbox",
         web::get().to(routes::start_sandbox),
     )
-    .route("/login/salesforce/callback", web::get().to(routes::callback));
+    .route(
+        "/login/salesforce/callback",
+        web::get().to(routes::callback),
+    );
 }

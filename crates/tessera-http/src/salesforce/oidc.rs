@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenVerifier,
-    CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenVerifier, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata,
 };
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
@@ -232,7 +232,10 @@ impl Oidc {
         let Some((org_id, user_id)) = salesforce_ids(claims.subject().as_str()) else {
             return Ok(Err(Failure::Refused(
                 "subject_unrecognised",
-                format!("sub {:?} is not a Salesforce identity URL", claims.subject().as_str()),
+                format!(
+                    "sub {:?} is not a Salesforce identity URL",
+                    claims.subject().as_str()
+                ),
             )));
         };
         Ok(Ok(SalesforceIdentity {
@@ -264,9 +267,8 @@ fn salesforce_ids(subject: &str) -> Option<(String, String)> {
     let mut parts = path.trim_end_matches('/').rsplit('/');
     let user = parts.next()?;
     let org = parts.next()?;
-    let valid = |id: &str| {
-        (15..=18).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric())
-    };
+    let valid =
+        |id: &str| (15..=18).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric());
     (parts.next()? == "id" && valid(org) && valid(user)).then(|| (org.to_owned(), user.to_owned()))
 }
 
@@ -281,7 +283,10 @@ mod tests {
             Some(("00Dx0000000BV7z".into(), "005x00000012Q9P".into()))
         );
         assert_eq!(salesforce_ids("005x00000012Q9P"), None);
-        assert_eq!(salesforce_ids("https://x/idx/00Dx0000000BV7z/005x00000012Q9P"), None);
+        assert_eq!(
+            salesforce_ids("https://x/idx/00Dx0000000BV7z/005x00000012Q9P"),
+            None
+        );
         assert_eq!(salesforce_ids("https://x/id/00D/005x00000012Q9P"), None);
     }
 }

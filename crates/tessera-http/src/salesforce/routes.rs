@@ -69,7 +69,11 @@ pub(crate) async fn start_sandbox(
 }
 
 /// Stores the started login and sends the browser to Salesforce.
-async fn start(state: web::Data<AppState>, query: StartQuery, environment: OrgKind) -> HttpResponse {
+async fn start(
+    state: web::Data<AppState>,
+    query: StartQuery,
+    environment: OrgKind,
+) -> HttpResponse {
     let salesforce = match configured(&state) {
         Ok(salesforce) => salesforce,
         Err(response) => return response,
@@ -203,10 +207,9 @@ async fn respond(
     };
     let store = state.store.clone();
     let (org, user) = (sign_in.org, sign_in.user);
-    let token = web::block(move || {
-        store.create_session(org, user, SessionKind::Web, WEB_SESSION_TTL, now)
-    })
-    .await;
+    let token =
+        web::block(move || store.create_session(org, user, SessionKind::Web, WEB_SESSION_TTL, now))
+            .await;
     match token {
         Ok(Ok(token)) => HttpResponse::SeeOther()
             .cookie(session_cookie(

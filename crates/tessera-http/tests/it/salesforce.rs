@@ -157,7 +157,13 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
     for db in TestDatabase::all() {
         let store = db.open();
         let org = connected(&store);
-        seed(&store, org, "sf@acme.example", LoginMethod::Salesforce, Source::Salesforce);
+        seed(
+            &store,
+            org,
+            "sf@acme.example",
+            LoginMethod::Salesforce,
+            Source::Salesforce,
+        );
         let host = "login.salesforce.test";
         let mut s = Scenario::start(
             &db,
@@ -167,8 +173,14 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
         );
         // The login page offers both buttons next to the email field.
         let page = body(s.browser.get(&format!("{PUBLIC}/login"), None));
-        assert!(page.contains("formaction=\"/login/salesforce/production\""), "{page}");
-        assert!(page.contains("formaction=\"/login/salesforce/sandbox\""), "{page}");
+        assert!(
+            page.contains("formaction=\"/login/salesforce/production\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("formaction=\"/login/salesforce/sandbox\""),
+            "{page}"
+        );
         let callback = s.to_callback("production", "acme", "/deals/42");
         assert!(callback.contains("iss="), "RFC 9207: {callback}");
         // The state cookie is Lax (sent with the cross-site redirect back); the CSRF
@@ -179,7 +191,13 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
         assert!(state.http_only);
         assert_eq!(jar["tessera_csrf"].same_site, Some(SameSite::Strict));
         let signed_in = s.callback(&callback);
-        assert_eq!(signed_in.status(), 303, "{:?}: {}", db.backend, body(signed_in));
+        assert_eq!(
+            signed_in.status(),
+            303,
+            "{:?}: {}",
+            db.backend,
+            body(signed_in)
+        );
         assert_eq!(signed_in.headers()["location"], "/deals/42");
         let app = body(s.browser.get(&format!("{PUBLIC}/app"), None));
         assert!(app.contains("sf@acme.example"), "{app}");
@@ -221,7 +239,13 @@ fn l3_sso_provisioned_and_password_accounts_are_refused() {
     for db in TestDatabase::all() {
         let store = db.open();
         let org = connected(&store);
-        seed(&store, org, "jit@acme.example", LoginMethod::Sso, Source::Saml);
+        seed(
+            &store,
+            org,
+            "jit@acme.example",
+            LoginMethod::Sso,
+            Source::Saml,
+        );
         for email in ["jit@acme.example", "boss@acme.example"] {
             let host = "login.salesforce.test";
             let mut s = Scenario::start(
@@ -249,7 +273,13 @@ fn w2_sandbox_identities_sign_in_to_sandbox_orgs_only_and_production_to_producti
         let production = enabled_org(&store, "acme").id;
         let sandbox = sandbox_org(&store, "acmetest");
         for org in [production, sandbox] {
-            seed(&store, org, "sf@acme.example", LoginMethod::Salesforce, Source::Salesforce);
+            seed(
+                &store,
+                org,
+                "sf@acme.example",
+                LoginMethod::Salesforce,
+                Source::Salesforce,
+            );
         }
         let host = "salesforce.test";
         let mut s = Scenario::start(
@@ -287,7 +317,13 @@ fn a_forged_reused_or_other_browsers_state_is_refused_with_nothing_written() {
     for db in TestDatabase::all() {
         let store = db.open();
         let org = enabled_org(&store, "acme").id;
-        seed(&store, org, "sf@acme.example", LoginMethod::Salesforce, Source::Salesforce);
+        seed(
+            &store,
+            org,
+            "sf@acme.example",
+            LoginMethod::Salesforce,
+            Source::Salesforce,
+        );
         let host = "login.salesforce.test";
         let mut s = Scenario::start(
             &db,
@@ -327,7 +363,13 @@ fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_wr
     for db in TestDatabase::all() {
         let store = db.open();
         let org = enabled_org(&store, "acme").id;
-        seed(&store, org, "sf@acme.example", LoginMethod::Salesforce, Source::Salesforce);
+        seed(
+            &store,
+            org,
+            "sf@acme.example",
+            LoginMethod::Salesforce,
+            Source::Salesforce,
+        );
         let host = "login.salesforce.test";
         let mut expected = Vec::new();
         for (tamper, verified, reason) in [
@@ -360,7 +402,13 @@ fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_wr
                 let iss = format!("iss={}", crate::saml::urlencode(&s.providers.sandbox));
                 let wrong = callback
                     .split('&')
-                    .map(|p| if p.starts_with("iss=") { iss.as_str() } else { p })
+                    .map(|p| {
+                        if p.starts_with("iss=") {
+                            iss.as_str()
+                        } else {
+                            p
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("&");
                 assert_eq!(s.callback(&wrong).status(), 403);
@@ -379,7 +427,13 @@ fn a_flow_started_on_one_server_finishes_on_another_sharing_postgresql() {
     assert_eq!(db.backend, Backend::Postgres);
     let store = db.open();
     let org = enabled_org(&store, "acme").id;
-    seed(&store, org, "sf@acme.example", LoginMethod::Salesforce, Source::Salesforce);
+    seed(
+        &store,
+        org,
+        "sf@acme.example",
+        LoginMethod::Salesforce,
+        Source::Salesforce,
+    );
     let host = "login.salesforce.test";
     let mut s = Scenario::start(
         &db,

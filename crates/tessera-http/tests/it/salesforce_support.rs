@@ -56,7 +56,9 @@ impl Providers {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .expect("node runs tests/oidc/provider.mjs (`npm ci` in tests/oidc: just test does it)");
+            .expect(
+                "node runs tests/oidc/provider.mjs (`npm ci` in tests/oidc: just test does it)",
+            );
         let stdin = child.stdin.take();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let line = read_until(&mut stdout, "issuers ");
@@ -157,8 +159,8 @@ impl Browser {
         let jar = self.jars.entry(target).or_default();
         for header in response.headers().get_all("set-cookie") {
             let cookie = Cookie::parse(header.to_str().unwrap().to_owned()).unwrap();
-            let removed = cookie.max_age().is_some_and(|age| age.is_zero())
-                || cookie.value().is_empty();
+            let removed =
+                cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty();
             if removed {
                 jar.remove(cookie.name());
             } else {

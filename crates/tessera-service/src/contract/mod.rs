@@ -8,6 +8,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod connect_cases;
+mod salesforce_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
@@ -42,6 +43,7 @@ pub fn run(backend: &dyn Backend) {
         .chain(transaction_cases::CASES.iter())
         .chain(saml_cases::CASES.iter())
         .chain(connect_cases::CASES.iter())
+        .chain(salesforce_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -16,10 +16,10 @@ use tessera_policy::{
     AuditEntry, BuiltInTeam, Decision, IdentityMatches, MappingLink, OrgRecord, OrgView,
     PendingMembership, PolicyError, TeamRecord, UserRecord,
 };
-use tessera_service::login::salesforce::SalesforceLink;
 use tessera_service::connect::records::{
     IdpConnectionRecord, MappingExportRecord, WalkthroughRecord,
 };
+use tessera_service::login::salesforce::SalesforceLink;
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
 

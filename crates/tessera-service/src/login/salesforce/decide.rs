@@ -200,9 +200,8 @@ fn refuse_account(
     }
     if user.status == UserStatus::Deactivated {
         let rule = if user.is_scim_managed() { "U5" } else { "U3" };
-        let message = format!(
-            "{rule}: this account is deactivated. Ask an account admin of your workspace."
-        );
+        let message =
+            format!("{rule}: this account is deactivated. Ask an account admin of your workspace.");
         return Ok(Some(SalesforceRefusal::new(
             "deactivated",
             Some(rule),

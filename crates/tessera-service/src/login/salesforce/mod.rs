@@ -112,20 +112,19 @@ impl SalesforceService {
         binding: Option<&str>,
         now: DateTime<Utc>,
     ) -> ServiceResult<Option<PendingLogin>> {
-        let Some(taken) = self
-            .storage
-            .take_salesforce_state(&TokenHash::of(state))?
-        else {
+        let Some(taken) = self.storage.take_salesforce_state(&TokenHash::of(state))? else {
             return Ok(None);
         };
         let same_browser = binding.is_some_and(|b| taken.browser_hash.matches(b));
-        Ok((same_browser && taken.expires_at > now).then(|| PendingLogin {
-            org: taken.org,
-            environment: taken.environment,
-            nonce: taken.nonce,
-            pkce_verifier: taken.pkce_verifier,
-            next: taken.next,
-        }))
+        Ok(
+            (same_browser && taken.expires_at > now).then(|| PendingLogin {
+                org: taken.org,
+                environment: taken.environment,
+                nonce: taken.nonce,
+                pkce_verifier: taken.pkce_verifier,
+                next: taken.next,
+            }),
+        )
     }
 }
 
