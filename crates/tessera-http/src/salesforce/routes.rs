@@ -9,7 +9,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use std::sync::Arc;
 use tessera_core::{OrgKind, WorkspaceName};
 use tessera_service::ServiceError;
 use tessera_service::login::salesforce::{PendingLogin, SalesforceOutcome};
@@ -35,13 +34,12 @@ pub(crate) struct CallbackQuery {
 const STATE_UNKNOWN: &str = "This Salesforce sign-in has expired or was already used. \
     Start again from the sign-in page.";
 
-fn configured(state: &AppState) -> Result<Arc<Salesforce>, HttpResponse> {
-    state.salesforce.clone().ok_or_else(|| {
-        failure_page(
-            StatusCode::NOT_FOUND,
-            "Salesforce login is not offered here.",
-        )
-    })
+/// The page of a Salesforce route while Salesforce login is not configured.
+fn not_offered() -> HttpResponse {
+    failure_page(
+        StatusCode::NOT_FOUND,
+        "Salesforce login is not offered here.",
+    )
 }
 
 fn unavailable(detail: &str) -> HttpResponse {
@@ -74,9 +72,8 @@ async fn start(
     query: StartQuery,
     environment: OrgKind,
 ) -> HttpResponse {
-    let salesforce = match configured(&state) {
-        Ok(salesforce) => salesforce,
-        Err(response) => return response,
+    let Some(salesforce) = state.salesforce.clone() else {
+        return not_offered();
     };
     let Some(ws) = query
         .ws
@@ -126,9 +123,8 @@ pub(crate) async fn callback(
     state: web::Data<AppState>,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let salesforce = match configured(&state) {
-        Ok(salesforce) => salesforce,
-        Err(response) => return Ok(response),
+    let Some(salesforce) = state.salesforce.clone() else {
+        return Ok(not_offered());
     };
     let query = query.into_inner();
     let now = state.clock.now();

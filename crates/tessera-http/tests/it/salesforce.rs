@@ -51,7 +51,7 @@ impl Scenario {
 
     /// Starts a login of `ws` at `environment` and follows it through the provider up
     /// to the callback URL (not visited).
-    fn to_callback(&mut self, environment: &str, ws: &str, next: &str) -> String {
+    fn up_to_callback(&mut self, environment: &str, ws: &str, next: &str) -> String {
         let start = format!("{PUBLIC}/login/salesforce/{environment}?ws={ws}&next={next}");
         self.browser.follow_until(&start, None, CALLBACK)
     }
@@ -181,7 +181,7 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
             page.contains("formaction=\"/login/salesforce/sandbox\""),
             "{page}"
         );
-        let callback = s.to_callback("production", "acme", "/deals/42");
+        let callback = s.up_to_callback("production", "acme", "/deals/42");
         assert!(callback.contains("iss="), "RFC 9207: {callback}");
         // The state cookie is Lax (sent with the cross-site redirect back); the CSRF
         // cookie is Strict, so the callback below goes without it.
@@ -226,7 +226,7 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
             account(host, SF_SANDBOX_ORG, SF_USER, "x@elsewhere.example", false),
             None,
         );
-        let callback = s.to_callback("production", "acme", "/app");
+        let callback = s.up_to_callback("production", "acme", "/app");
         let again = s.callback(&callback);
         assert_eq!(again.status(), 303, "{}", body(again));
         let app = body(s.browser.get(&format!("{PUBLIC}/app"), None));
@@ -254,10 +254,10 @@ fn l3_sso_provisioned_and_password_accounts_are_refused() {
                 account(host, SF_SANDBOX_ORG, SF_USER, email, true),
                 None,
             );
-            let callback = s.to_callback("production", "acme", "/app");
+            let callback = s.up_to_callback("production", "acme", "/app");
             let refused = s.callback(&callback);
             assert_eq!(refused.status(), 403, "{email}");
-            assert!(s.browser.jars[PUBLIC].get("tessera_session").is_none());
+            assert!(!s.browser.jars[PUBLIC].contains_key("tessera_session"));
             let page = body(refused);
             assert!(page.contains("L3: this account signs in with"), "{page}");
             assert!(!account_state(&store, org, email).1, "{email} was linked");
@@ -292,7 +292,7 @@ fn w2_sandbox_identities_sign_in_to_sandbox_orgs_only_and_production_to_producti
             ("sandbox", "acme", production),
             ("production", "acmetest", sandbox),
         ] {
-            let callback = s.to_callback(environment, ws, "/app");
+            let callback = s.up_to_callback(environment, ws, "/app");
             let refused = s.callback(&callback);
             assert_eq!(refused.status(), 403, "{environment} identity at {ws}");
             assert!(body(refused).contains("W2: this workspace is a"));
@@ -302,7 +302,7 @@ fn w2_sandbox_identities_sign_in_to_sandbox_orgs_only_and_production_to_producti
             );
             assert_eq!(refusals(&store, org), ["environment_mismatch"]);
         }
-        let callback = s.to_callback("sandbox", "acmetest", "/app");
+        let callback = s.up_to_callback("sandbox", "acmetest", "/app");
         let signed_in = s.callback(&callback);
         assert_eq!(signed_in.status(), 303, "{}", body(signed_in));
         assert_eq!(
@@ -331,7 +331,7 @@ fn a_forged_reused_or_other_browsers_state_is_refused_with_nothing_written() {
             account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
             None,
         );
-        let callback = s.to_callback("production", "acme", "/app");
+        let callback = s.up_to_callback("production", "acme", "/app");
         let state = callback
             .split(['?', '&'])
             .find_map(|p| p.strip_prefix("state="))
@@ -351,7 +351,7 @@ fn a_forged_reused_or_other_browsers_state_is_refused_with_nothing_written() {
             (UserStatus::Pending, false)
         );
         // A fresh flow signs in once; its callback replayed is refused.
-        let callback = s.to_callback("production", "acme", "/app");
+        let callback = s.up_to_callback("production", "acme", "/app");
         assert_eq!(s.callback(&callback).status(), 303);
         assert_eq!(s.callback(&callback).status(), 400);
         assert!(refusals(&store, org).is_empty());
@@ -386,10 +386,10 @@ fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_wr
                 account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
                 tamper,
             );
-            let callback = s.to_callback("production", "acme", "/app");
+            let callback = s.up_to_callback("production", "acme", "/app");
             let refused = s.callback(&callback);
             assert_eq!(refused.status(), 403, "{tamper:?}: {}", body(refused));
-            assert!(s.browser.jars[PUBLIC].get("tessera_session").is_none());
+            assert!(!s.browser.jars[PUBLIC].contains_key("tessera_session"));
             expected.push(reason);
             assert_eq!(refusals(&store, org), expected, "{:?}", db.backend);
             assert_eq!(
@@ -398,7 +398,7 @@ fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_wr
             );
             if tamper.is_none() {
                 // RFC 9207: an `iss` that is not the issuer's is refused.
-                let callback = s.to_callback("production", "acme", "/app");
+                let callback = s.up_to_callback("production", "acme", "/app");
                 let iss = format!("iss={}", crate::saml::urlencode(&s.providers.sandbox));
                 let wrong = callback
                     .split('&')
@@ -442,7 +442,7 @@ fn a_flow_started_on_one_server_finishes_on_another_sharing_postgresql() {
         None,
     );
     let second = salesforce_server(&db, &s.providers);
-    let callback = s.to_callback("production", "acme", "/deals/7");
+    let callback = s.up_to_callback("production", "acme", "/deals/7");
     // The load balancer sends the callback to the other server.
     s.browser.route.insert(PUBLIC.into(), second.url(""));
     let signed_in = s.callback(&callback);

@@ -117,7 +117,7 @@ impl SalesforceService {
         };
         let same_browser = binding.is_some_and(|b| taken.browser_hash.matches(b));
         Ok(
-            (same_browser && taken.expires_at > now).then(|| PendingLogin {
+            (same_browser && taken.expires_at > now).then_some(PendingLogin {
                 org: taken.org,
                 environment: taken.environment,
                 nonce: taken.nonce,
