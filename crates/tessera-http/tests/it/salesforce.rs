@@ -5,7 +5,7 @@
 //! PostgreSQL, and across two servers sharing PostgreSQL.
 
 use crate::salesforce_support::{Browser, CLIENT_ID, CLIENT_SECRET, Providers, account, origin};
-use crate::support::{TestServer, enabled_org, t0};
+use crate::support::{TestServer, enabled_org, new_user, t0};
 use actix_web::cookie::SameSite;
 use reqwest::blocking::Response;
 use serde_json::Value;
@@ -25,6 +25,9 @@ const CALLBACK: &str = "http://tessera.test/login/salesforce/callback";
 const SF_ORG: &str = "00D000000000001AAA";
 const SF_SANDBOX_ORG: &str = "00D000000000002AAA";
 const SF_USER: &str = "005000000000001AAA";
+/// The host the identity URLs (`sub`) name.
+const HOST: &str = "login.salesforce.test";
+const SF_EMAIL: &str = "sf@acme.example";
 
 /// Providers for one production and one sandbox account, and a server on `db` that
 /// uses them (reached at `PUBLIC` through the browser's route).
@@ -47,6 +50,17 @@ impl Scenario {
             _server: server,
             browser,
         }
+    }
+
+    /// [`Scenario::start`] with Salesforce user `SF_USER` having `email` (verified
+    /// or not) in the production org and (verified) in the sandbox org.
+    fn for_email(db: &TestDatabase, email: &str, verified: bool, tamper: Option<&str>) -> Self {
+        Self::start(
+            db,
+            account(HOST, SF_ORG, SF_USER, email, verified),
+            account(HOST, SF_SANDBOX_ORG, SF_USER, email, true),
+            tamper,
+        )
     }
 
     /// Starts a login of `ws` at `environment` and follows it through the provider up
@@ -75,28 +89,30 @@ fn salesforce_server(db: &TestDatabase, providers: &Providers) -> TestServer {
     })
 }
 
-fn production_account(providers_host: &str, email: &str, verified: bool) -> Value {
-    account(providers_host, SF_ORG, SF_USER, email, verified)
-}
-
 /// A pending account of `org` with this login method.
 fn seed(store: &Store, org: OrgId, email: &str, method: LoginMethod, by: Source) {
+    let user = NewUser {
+        status: UserStatus::Pending,
+        login_method: method,
+        created_by: by,
+        ..new_user(email, Role::Viewer)
+    };
     store
-        .create_user(
-            org,
-            &NewUser {
-                email: Email::parse(email).unwrap(),
-                given_name: None,
-                family_name: None,
-                status: UserStatus::Pending,
-                role: Role::Viewer,
-                login_method: method,
-                created_by: by,
-            },
-            &Actor::operator(),
-            t0(),
-        )
+        .create_user(org, &user, &Actor::operator(), t0())
         .unwrap();
+}
+
+/// A production org `acme` with the pending Salesforce account `sf@acme.example`.
+fn acme_with_salesforce_account(store: &Store) -> OrgId {
+    let org = enabled_org(store, "acme").id;
+    seed(
+        store,
+        org,
+        SF_EMAIL,
+        LoginMethod::Salesforce,
+        Source::Salesforce,
+    );
+    org
 }
 
 fn sandbox_org(store: &Store, name: &str) -> OrgId {
@@ -164,13 +180,7 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
             LoginMethod::Salesforce,
             Source::Salesforce,
         );
-        let host = "login.salesforce.test";
-        let mut s = Scenario::start(
-            &db,
-            production_account(host, "SF@acme.example", true),
-            account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
-            None,
-        );
+        let mut s = Scenario::for_email(&db, "SF@acme.example", true, None);
         // The login page offers both buttons next to the email field.
         let page = body(s.browser.get(&format!("{PUBLIC}/login"), None));
         assert!(
@@ -220,12 +230,7 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
 
         // The stored link decides from now on: Salesforce now sends another, unverified
         // email for the same user, and the same account signs in.
-        let mut s = Scenario::start(
-            &db,
-            production_account(host, "renamed@elsewhere.example", false),
-            account(host, SF_SANDBOX_ORG, SF_USER, "x@elsewhere.example", false),
-            None,
-        );
+        let mut s = Scenario::for_email(&db, "renamed@elsewhere.example", false, None);
         let callback = s.up_to_callback("production", "acme", "/app");
         let again = s.callback(&callback);
         assert_eq!(again.status(), 303, "{}", body(again));
@@ -247,13 +252,7 @@ fn l3_sso_provisioned_and_password_accounts_are_refused() {
             Source::Saml,
         );
         for email in ["jit@acme.example", "boss@acme.example"] {
-            let host = "login.salesforce.test";
-            let mut s = Scenario::start(
-                &db,
-                production_account(host, email, true),
-                account(host, SF_SANDBOX_ORG, SF_USER, email, true),
-                None,
-            );
+            let mut s = Scenario::for_email(&db, email, true, None);
             let callback = s.up_to_callback("production", "acme", "/app");
             let refused = s.callback(&callback);
             assert_eq!(refused.status(), 403, "{email}");
@@ -281,13 +280,7 @@ fn w2_sandbox_identities_sign_in_to_sandbox_orgs_only_and_production_to_producti
                 Source::Salesforce,
             );
         }
-        let host = "salesforce.test";
-        let mut s = Scenario::start(
-            &db,
-            production_account(host, "sf@acme.example", true),
-            account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
-            None,
-        );
+        let mut s = Scenario::for_email(&db, "sf@acme.example", true, None);
         for (environment, ws, org) in [
             ("sandbox", "acme", production),
             ("production", "acmetest", sandbox),
@@ -316,21 +309,8 @@ fn w2_sandbox_identities_sign_in_to_sandbox_orgs_only_and_production_to_producti
 fn a_forged_reused_or_other_browsers_state_is_refused_with_nothing_written() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = enabled_org(&store, "acme").id;
-        seed(
-            &store,
-            org,
-            "sf@acme.example",
-            LoginMethod::Salesforce,
-            Source::Salesforce,
-        );
-        let host = "login.salesforce.test";
-        let mut s = Scenario::start(
-            &db,
-            production_account(host, "sf@acme.example", true),
-            account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
-            None,
-        );
+        let org = acme_with_salesforce_account(&store);
+        let mut s = Scenario::for_email(&db, "sf@acme.example", true, None);
         let callback = s.up_to_callback("production", "acme", "/app");
         let state = callback
             .split(['?', '&'])
@@ -362,15 +342,7 @@ fn a_forged_reused_or_other_browsers_state_is_refused_with_nothing_written() {
 fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_written() {
     for db in TestDatabase::all() {
         let store = db.open();
-        let org = enabled_org(&store, "acme").id;
-        seed(
-            &store,
-            org,
-            "sf@acme.example",
-            LoginMethod::Salesforce,
-            Source::Salesforce,
-        );
-        let host = "login.salesforce.test";
+        let org = acme_with_salesforce_account(&store);
         let mut expected = Vec::new();
         for (tamper, verified, reason) in [
             (Some("nonce"), true, "nonce_mismatch"),
@@ -380,12 +352,7 @@ fn bad_id_tokens_a_wrong_iss_and_an_unverified_email_are_refused_with_nothing_wr
             (Some("foreign_key"), true, "signature_invalid"),
             (None, false, "email_unverified"),
         ] {
-            let mut s = Scenario::start(
-                &db,
-                production_account(host, "sf@acme.example", verified),
-                account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
-                tamper,
-            );
+            let mut s = Scenario::for_email(&db, "sf@acme.example", verified, tamper);
             let callback = s.up_to_callback("production", "acme", "/app");
             let refused = s.callback(&callback);
             assert_eq!(refused.status(), 403, "{tamper:?}: {}", body(refused));
@@ -426,21 +393,8 @@ fn a_flow_started_on_one_server_finishes_on_another_sharing_postgresql() {
     };
     assert_eq!(db.backend, Backend::Postgres);
     let store = db.open();
-    let org = enabled_org(&store, "acme").id;
-    seed(
-        &store,
-        org,
-        "sf@acme.example",
-        LoginMethod::Salesforce,
-        Source::Salesforce,
-    );
-    let host = "login.salesforce.test";
-    let mut s = Scenario::start(
-        &db,
-        production_account(host, "sf@acme.example", true),
-        account(host, SF_SANDBOX_ORG, SF_USER, "sf@acme.example", true),
-        None,
-    );
+    let org = acme_with_salesforce_account(&store);
+    let mut s = Scenario::for_email(&db, "sf@acme.example", true, None);
     let second = salesforce_server(&db, &s.providers);
     let callback = s.up_to_callback("production", "acme", "/deals/7");
     // The load balancer sends the callback to the other server.
