@@ -339,6 +339,50 @@ mod tests {
     }
 
     #[test]
+    fn salesforce_keys_default_to_salesforce_and_read_their_env_names() {
+        Jail::expect_with(|jail| {
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(
+                config.salesforce_client_id, None,
+                "no client id: no buttons"
+            );
+            assert_eq!(
+                config.salesforce_production_url,
+                "https://login.salesforce.com"
+            );
+            assert_eq!(config.salesforce_sandbox_url, "https://test.salesforce.com");
+            jail.set_env("TESSERA_SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
+            jail.set_env("TESSERA_SALESFORCE_CLIENT_SECRET", "consumer-secret");
+            jail.set_env(
+                "TESSERA_SALESFORCE_PRODUCTION_URL",
+                "https://acme.my.salesforce.com/",
+            );
+            jail.set_env(
+                "TESSERA_SALESFORCE_SANDBOX_URL",
+                "https://acme--uat.sandbox.my.salesforce.com",
+            );
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(
+                config.salesforce_client_id.as_deref(),
+                Some("3MVG9consumerkey")
+            );
+            let secret = config.salesforce_client_secret.as_ref().unwrap();
+            assert_eq!(secret.expose(), "consumer-secret");
+            assert!(!format!("{config:?}").contains("consumer-secret"));
+            assert_eq!(
+                config.salesforce_production_url,
+                "https://acme.my.salesforce.com"
+            );
+            jail.set_env("TESSERA_SALESFORCE_SANDBOX_URL", "test.salesforce.com");
+            let err = Config::load(None, Flags::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("salesforce_sandbox_url"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_refused_by_name() {
         Jail::expect_with(|jail| {
             jail.create_file("tessera.toml", "bnid = \"x\"\n")?;
