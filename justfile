@@ -23,6 +23,7 @@ test: setup lint
     set -euo pipefail
     if scripts/ensure-postgres.sh; then export TESSERA_TEST_REQUIRE_POSTGRES=1; fi
     if [ -x /usr/bin/chromium ]; then (cd tests/browser && npm ci --no-audit --no-fund --silent); fi  # the pages' Chromium test (tests/it/pages.rs)
+    (cd tests/oidc && npm ci --no-audit --no-fund --silent)  # the OpenID providers of the Salesforce login tests (tests/it/salesforce.rs)
     mkdir -p "$CARGO_TARGET_DIR"
     log="$CARGO_TARGET_DIR/test-output.txt"
     cargo test --workspace --all-targets 2>&1 | tee "$log"

@@ -12,6 +12,7 @@ packages=(
   libpq-dev       # the PostgreSQL client library diesel links
   chromium        # the browser the admin pages' end-to-end test drives
   xmlsec1         # signs responses for pysaml2, the IdP in the SAML end-to-end tests
+  nodejs          # runs oidc-provider, the OpenID providers of the Salesforce login tests
 )
 
 # module:package pairs
@@ -46,6 +47,8 @@ for package in "${packages[@]}"; do
   fi
 done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+# Debian packages npm apart from nodejs (NodeSource's nodejs includes it).
+command -v npm >/dev/null 2>&1 || apt_install npm
 
 missing=()
 for pair in "${python_modules[@]}"; do

@@ -86,6 +86,14 @@ pub struct Config {
     /// The age in days at which a SCIM token counts as expired (expiry warnings at 30,
     /// 7 and 1 days before; the token keeps working until rotated).
     pub scim_token_max_age_days: u32,
+    /// The consumer key of the Salesforce connected app; without it, no Salesforce login.
+    pub salesforce_client_id: Option<String>,
+    /// The connected app's consumer secret.
+    pub salesforce_client_secret: Option<Secret<String>>,
+    /// The production issuer (login.salesforce.com, or a My Domain URL).
+    pub salesforce_production_url: String,
+    /// The sandbox issuer (test.salesforce.com, or a sandbox My Domain URL).
+    pub salesforce_sandbox_url: String,
 }
 
 impl std::str::FromStr for LogFormat {
@@ -131,6 +139,10 @@ impl Default for Config {
             diagnostics_lines_per_org: 200,
             diagnostics_max_age_days: 30,
             scim_token_max_age_days: 365,
+            salesforce_client_id: None,
+            salesforce_client_secret: None,
+            salesforce_production_url: "https://login.salesforce.com".to_owned(),
+            salesforce_sandbox_url: "https://test.salesforce.com".to_owned(),
         }
     }
 }
@@ -204,6 +216,27 @@ impl Config {
                 field: "workers",
                 problem: "must be at least 1".into(),
             });
+        }
+        for (field, url) in [
+            (
+                "salesforce_production_url",
+                &mut self.salesforce_production_url,
+            ),
+            ("salesforce_sandbox_url", &mut self.salesforce_sandbox_url),
+        ] {
+            let trimmed = url.trim_end_matches('/');
+            if !(trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+                || trimmed.contains(char::is_whitespace)
+            {
+                return Err(ConfigError::Value {
+                    field,
+                    problem: format!("{url:?} is not an http:// or https:// URL"),
+                });
+            }
+            *url = trimmed.to_owned();
+        }
+        if self.salesforce_client_id.as_deref() == Some("") {
+            self.salesforce_client_id = None;
         }
         if self.sp_key_file.is_some() != self.sp_certificate_file.is_some() {
             return Err(ConfigError::Value {
@@ -364,6 +397,50 @@ mod tests {
                 "127.0.0.1:6000",
                 "flags beat env"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn salesforce_keys_default_to_salesforce_and_read_their_env_names() {
+        Jail::expect_with(|jail| {
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(
+                config.salesforce_client_id, None,
+                "no client id: no buttons"
+            );
+            assert_eq!(
+                config.salesforce_production_url,
+                "https://login.salesforce.com"
+            );
+            assert_eq!(config.salesforce_sandbox_url, "https://test.salesforce.com");
+            jail.set_env("TESSERA_SALESFORCE_CLIENT_ID", "3MVG9consumerkey");
+            jail.set_env("TESSERA_SALESFORCE_CLIENT_SECRET", "consumer-secret");
+            jail.set_env(
+                "TESSERA_SALESFORCE_PRODUCTION_URL",
+                "https://acme.my.salesforce.com/",
+            );
+            jail.set_env(
+                "TESSERA_SALESFORCE_SANDBOX_URL",
+                "https://acme--uat.sandbox.my.salesforce.com",
+            );
+            let config = Config::load(None, Flags::default()).unwrap();
+            assert_eq!(
+                config.salesforce_client_id.as_deref(),
+                Some("3MVG9consumerkey")
+            );
+            let secret = config.salesforce_client_secret.as_ref().unwrap();
+            assert_eq!(secret.expose(), "consumer-secret");
+            assert!(!format!("{config:?}").contains("consumer-secret"));
+            assert_eq!(
+                config.salesforce_production_url,
+                "https://acme.my.salesforce.com"
+            );
+            jail.set_env("TESSERA_SALESFORCE_SANDBOX_URL", "test.salesforce.com");
+            let err = Config::load(None, Flags::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("salesforce_sandbox_url"), "{err}");
             Ok(())
         });
     }

@@ -15,6 +15,7 @@ mod metrics;
 mod pages;
 mod retention;
 mod routes;
+mod salesforce;
 mod saml;
 mod scim;
 mod session;
@@ -62,6 +63,8 @@ pub(crate) struct AppState {
         tessera_service::expiry::ExpiryPolicy,
         tessera_saml::Certificate,
     ),
+    /// Salesforce login, when a client id is configured.
+    pub salesforce: Option<Arc<salesforce::Salesforce>>,
 }
 
 /// The SCIM service over the store, with the configured limits.
@@ -100,6 +103,9 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
     let expiry = (config.expiry_policy(), sp_keys.certificate().clone());
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
+    let salesforce = salesforce::Salesforce::new(&config, &store)
+        .map_err(|e| StartError::Runtime(format!("Salesforce login: {e}")))?
+        .map(Arc::new);
     let state = AppState {
         scim: Arc::new(scim_service(&config, &store)),
         store,
@@ -113,6 +119,7 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         webhooks_allow_private_urls: config.webhooks_allow_private_urls,
         diagnostics: config.diagnostics_retention(),
         expiry,
+        salesforce,
     };
     webhooks::spawn(&config, state.store.clone(), state.clock.clone())?;
     let limit = config.body_limit_bytes;

@@ -16,6 +16,7 @@ use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, Walkthro
 use crate::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use crate::error::{ServiceResult, StorageError};
 use crate::events::{Event, EventType, NewEvent};
+use crate::login::salesforce::{SalesforceLink, SalesforceState};
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
@@ -129,6 +130,19 @@ pub trait Storage: Send + Sync {
         endpoint: &str,
         limit: usize,
     ) -> Result<Vec<DeadLetter>, StorageError>;
+    // --- Salesforce login (`crate::login::salesforce`) ---
+
+    /// Stores a started Salesforce login, first purging the expired ones
+    /// (`expires_at <= state.created_at`, of every org).
+    fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError>;
+
+    /// Removes the started login whose state hashes to `state_hash` and answers it,
+    /// expired or not; `None` when there is none (unknown or already taken). Atomic
+    /// across the processes sharing the backend: one caller gets it.
+    fn take_salesforce_state(
+        &self,
+        state_hash: &TokenHash,
+    ) -> Result<Option<SalesforceState>, StorageError>;
 }
 
 /// One org's data inside a transaction of [`Storage::read`] or [`Storage::write`].
@@ -302,6 +316,21 @@ pub trait Transaction: OrgView<Error = StorageError> {
 
     /// When the org's live SCIM token was issued, if it has one.
     fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError>;
+    // --- Salesforce login (`crate::login::salesforce`) ---
+
+    /// The account of the org linked to this Salesforce identity, if any.
+    fn salesforce_link(
+        &self,
+        salesforce_org_id: &str,
+        salesforce_user_id: &str,
+    ) -> Result<Option<UserId>, StorageError>;
+
+    /// Whether the user is linked to a Salesforce identity.
+    fn user_has_salesforce_link(&self, user: UserId) -> Result<bool, StorageError>;
+
+    /// Stores a link; one that clashes with a stored one (same identity or same user)
+    /// is [`StorageError::Conflict`].
+    fn insert_salesforce_link(&self, link: &SalesforceLink) -> Result<(), StorageError>;
 }
 
 /// Which SCIM resource type.

@@ -253,6 +253,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    salesforce_states (state_hash) {
+        state_hash -> Text,
+        org_id -> Text,
+        environment -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next -> Text,
+        browser_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     webhook_attempts (id) {
         id -> BigInt,
         endpoint_id -> Text,
@@ -294,6 +308,15 @@ diesel::table! {
         detail -> Nullable<Text>,
         email -> Nullable<Text>,
     }
+
+    salesforce_links (user_id) {
+        user_id -> Text,
+        org_id -> Text,
+        salesforce_org_id -> Text,
+        salesforce_user_id -> Text,
+        environment -> Text,
+        linked_at -> Timestamp,
+    }
 }
 
 diesel::joinable!(users -> orgs (org_id));
@@ -324,4 +347,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     webhook_dead_letters,
     diagnostic_lines,
+    salesforce_states,
+    salesforce_links,
 );

@@ -48,6 +48,7 @@ pub(crate) fn email_step(
     email: &str,
     next: &str,
     error: Option<&str>,
+    salesforce: bool,
 ) -> Markup {
     page(
         "Sign in",
@@ -59,6 +60,14 @@ pub(crate) fn email_step(
                 input type="hidden" name="next" value=(next);
                 label for="email" { "Work email" }
                 input id="email" name="email" type="email" autocomplete="username" required value=(email);
+                @if salesforce {
+                    // GET buttons of this form: they send the workspace typed below.
+                    p.salesforce {
+                        button.secondary type="submit" formaction="/login/salesforce/production" formmethod="get" formnovalidate { "Login with Salesforce production" }
+                        " "
+                        button.secondary type="submit" formaction="/login/salesforce/sandbox" formmethod="get" formnovalidate { "Login with Salesforce sandbox" }
+                    }
+                }
                 label for="ws" { "Workspace" }
                 input id="ws" name="ws" value=(ws) autocomplete="organization" required;
                 button type="submit" { "Continue" }
@@ -68,14 +77,19 @@ pub(crate) fn email_step(
 }
 
 /// `GET /login`.
-pub(crate) async fn show(csrf: Csrf, query: web::Query<LoginQuery>) -> HttpResponse {
+pub(crate) async fn show(
+    csrf: Csrf,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> HttpResponse {
     let next = safe_next(query.next.as_deref().unwrap_or("/app"));
     let error = query.error.as_deref().map(|code| match code {
         "deactivated" => "This account is deactivated. Ask an account admin of your workspace.",
         "sso" => "Single sign-on did not complete. Try again, or ask an account admin.",
         _ => "Something went wrong; please sign in again.",
     });
-    let markup = email_step(&csrf, query.ws.as_deref().unwrap_or(""), "", &next, error);
+    let ws = query.ws.as_deref().unwrap_or("");
+    let markup = email_step(&csrf, ws, "", &next, error, state.salesforce.is_some());
     respond(StatusCode::OK, Some(&csrf), markup)
 }
 
@@ -93,7 +107,14 @@ pub(crate) async fn submit_email(
         Ok(respond(
             status,
             Some(&csrf),
-            email_step(&csrf, &form.ws, &form.email, &next, Some(message)),
+            email_step(
+                &csrf,
+                &form.ws,
+                &form.email,
+                &next,
+                Some(message),
+                state.salesforce.is_some(),
+            ),
         ))
     };
     let Ok(email) = Email::parse(&form.email) else {
@@ -117,6 +138,7 @@ pub(crate) async fn submit_email(
         })
         .await?;
     let ws = form.ws.trim();
+    let salesforce = state.salesforce.is_some();
     let sso_url = format!(
         "/saml/{ws}/login?login_hint={}&RelayState={}",
         encode(email.as_str()),
@@ -133,28 +155,33 @@ pub(crate) async fn submit_email(
             .finish(),
         // A connected org offers both ways to whoever is not sent to the IdP (L3: an
         // account that existed before SSO, or a deactivated one).
-        Some((_, true)) => method_step(&csrf, ws, &email, &next, Some(&sso_url)),
-        // Unknown workspace, unknown email, deactivated or password account: the same
-        // password step, so the page tells a stranger nothing about the email.
-        _ => method_step(&csrf, ws, &email, &next, None),
+        Some((_, true)) => method_step(&csrf, ws, &email, &next, Some(&sso_url), salesforce),
+        // Unknown workspace, unknown email, deactivated, password or Salesforce account:
+        // the same step, so the page tells a stranger nothing about the email.
+        _ => method_step(&csrf, ws, &email, &next, None, salesforce),
     })
 }
 
-/// The password step, with SSO when the org is connected (L3).
+/// The password step, with SSO when the org is connected (L3) and Salesforce when
+/// configured.
 fn method_step(
     csrf: &Csrf,
     ws: &str,
     email: &Email,
     next: &str,
     sso_url: Option<&str>,
+    salesforce: bool,
 ) -> HttpResponse {
     let markup = super::password::password_step(
         csrf,
-        ws,
-        email.as_str(),
-        next,
-        LoginMethod::Password,
-        sso_url,
+        &super::password::Step {
+            ws,
+            email: email.as_str(),
+            next,
+            method: LoginMethod::Password,
+            sso_url,
+            salesforce,
+        },
         None,
     );
     respond(StatusCode::OK, Some(csrf), markup)

@@ -1,7 +1,7 @@
 //! The password step's page, and logout.
 
 use super::html::{csrf_field, page};
-use crate::session::{Csrf, SESSION_COOKIE, check_csrf, cleared_session_cookie};
+use crate::session::{Csrf, SESSION_COOKIE, check_csrf, cleared_session_cookie, encode};
 use crate::{ApiError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -15,23 +15,31 @@ pub(crate) struct LogoutForm {
     csrf: String,
 }
 
+/// What the second step shows.
+pub(crate) struct Step<'a> {
+    pub ws: &'a str,
+    pub email: &'a str,
+    pub next: &'a str,
+    /// The account's own login method (the page shows a password form for all but SSO).
+    pub method: LoginMethod,
+    /// Where SSO starts, when the org offers it.
+    pub sso_url: Option<&'a str>,
+    /// Whether Salesforce login is configured.
+    pub salesforce: bool,
+}
+
 /// The second step for an account with its own login method.
-pub(crate) fn password_step(
-    csrf: &Csrf,
-    ws: &str,
-    email: &str,
-    next: &str,
-    method: LoginMethod,
-    sso_url: Option<&str>,
-    error: Option<&str>,
-) -> Markup {
+pub(crate) fn password_step(csrf: &Csrf, step: &Step<'_>, error: Option<&str>) -> Markup {
+    let Step {
+        ws, email, next, ..
+    } = *step;
     page(
         "Sign in",
         html! {
             h1 { "Sign in" }
             p.note { (email) " · workspace " (ws) }
             @if let Some(error) = error { p.error role="alert" { (error) } }
-            @match method {
+            @match step.method {
                 LoginMethod::Password => {
                     form method="post" action="/login/password" {
                         (csrf_field(csrf))
@@ -43,12 +51,22 @@ pub(crate) fn password_step(
                         button type="submit" { "Sign in" }
                     }
                 }
-                LoginMethod::Salesforce => {
+                LoginMethod::Salesforce if !step.salesforce => {
                     p { "This account signs in with Salesforce, which this deployment does not offer." }
                 }
-                LoginMethod::Sso => {}
+                LoginMethod::Salesforce | LoginMethod::Sso => {}
             }
-            @if let Some(url) = sso_url {
+            @if step.salesforce {
+                p {
+                    @for (environment, label) in [("production", "Login with Salesforce production"), ("sandbox", "Login with Salesforce sandbox")] {
+                        a href={ "/login/salesforce/" (environment) "?ws=" (encode(ws)) "&next=" (encode(next)) } {
+                            button.secondary type="button" { (label) }
+                        }
+                        " "
+                    }
+                }
+            }
+            @if let Some(url) = step.sso_url {
                 p { a href=(url) { button.secondary type="button" { "Sign in with your identity provider" } } }
             }
             p { a href="/login" { "Use another email" } }

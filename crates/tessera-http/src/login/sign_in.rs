@@ -5,7 +5,7 @@
 
 use super::html::respond;
 use super::page::safe_next;
-use super::password::password_step;
+use super::password::{Step, password_step};
 use super::throttle::{Attempt, LoginThrottle, retry_after_secs};
 use crate::session::{Csrf, WEB_SESSION_TTL, check_csrf, session_cookie};
 use crate::{ApiError, AppState};
@@ -76,15 +76,15 @@ pub(crate) async fn submit(
         }
     };
     let again = |status: StatusCode, message: &str| {
-        let markup = password_step(
-            &csrf,
-            &form.ws,
-            &form.email,
-            &next,
-            LoginMethod::Password,
-            None,
-            Some(message),
-        );
+        let step = Step {
+            ws: &form.ws,
+            email: &form.email,
+            next: &next,
+            method: LoginMethod::Password,
+            sso_url: None,
+            salesforce: state.salesforce.is_some(),
+        };
+        let markup = password_step(&csrf, &step, Some(message));
         respond(status, Some(&csrf), markup)
     };
     Ok(match outcome {

@@ -13,5 +13,6 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .configure(crate::scim::configure)
         .configure(crate::login::configure)
         .configure(crate::pages::configure)
-        .configure(crate::saml::configure);
+        .configure(crate::saml::configure)
+        .configure(crate::salesforce::configure);
 }

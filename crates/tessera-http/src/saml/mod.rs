@@ -7,6 +7,8 @@ mod browser;
 mod login;
 mod metadata;
 
+pub(crate) use login::{failure_page, no_workspace, refusal_page};
+
 use crate::Config;
 use actix_web::web;
 use std::sync::Arc;

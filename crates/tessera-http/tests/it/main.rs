@@ -15,6 +15,8 @@ mod manage;
 mod mapping_abuse;
 mod pages;
 mod rotation;
+mod salesforce;
+mod salesforce_support;
 mod saml;
 mod saml_guards;
 mod scim_concurrency;

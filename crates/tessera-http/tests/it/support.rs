@@ -30,6 +30,26 @@ impl TestServer {
     }
 
     pub fn start_with(db: &TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
+        let clock = Arc::new(FixedClock::new(t0()));
+        Self::boot(db, clock.clone(), clock, adjust)
+    }
+
+    /// A server reading the time from `clock` (e.g. the system's, where a real peer
+    /// stamps tokens with the real time); its `clock` field then moves nothing.
+    pub fn start_with_clock(
+        db: &TestDatabase,
+        clock: Arc<dyn tessera_core::Clock>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        Self::boot(db, clock, Arc::new(FixedClock::new(t0())), adjust)
+    }
+
+    fn boot(
+        db: &TestDatabase,
+        server_clock: Arc<dyn tessera_core::Clock>,
+        clock: Arc<FixedClock>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config {
             database_url: tessera_core::Secret::new(db.url.clone()),
             bind: "127.0.0.1:0".into(),
@@ -42,12 +62,9 @@ impl TestServer {
         let store = db.open();
         let server_store = store.clone();
         let (sender, receiver) = mpsc::channel();
-        let clock = Arc::new(FixedClock::new(t0()));
-        let server_clock = clock.clone();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let clock = server_clock;
-                let running = tessera_http::build(config, server_store, clock).unwrap();
+                let running = tessera_http::build(config, server_store, server_clock).unwrap();
                 sender.send((running.addr, running.handle())).unwrap();
                 running.server.await.unwrap();
             });

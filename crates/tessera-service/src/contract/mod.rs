@@ -11,6 +11,7 @@ mod connect_cases;
 mod event_cases;
 mod event_source_cases;
 mod diagnostics_cases;
+mod salesforce_cases;
 mod saml_cases;
 mod scim_cases;
 mod transaction_cases;
@@ -50,6 +51,7 @@ pub fn run(backend: &dyn Backend) {
         .chain(event_source_cases::CASES.iter())
         .chain(webhook_cases::CASES.iter())
         .chain(diagnostics_cases::CASES.iter())
+        .chain(salesforce_cases::CASES.iter())
         .copied()
         .collect();
     for (name, case) in cases {

@@ -36,6 +36,7 @@ mod ports;
 mod provider;
 mod records;
 mod refusal;
+pub mod salesforce;
 mod start;
 
 pub use acs::{AcsOutcome, AcsRequest, SignIn};

@@ -7,6 +7,7 @@
 mod connect;
 mod events;
 mod diagnostics;
+mod salesforce;
 mod saml;
 mod transaction;
 mod view;
@@ -14,6 +15,7 @@ mod webhooks;
 
 use crate::error::{ServiceError, ServiceResult, StorageError};
 use crate::events::{Event, EventType};
+use crate::login::salesforce::SalesforceState;
 use crate::storage::{OrgSummary, Storage, Transaction};
 use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
@@ -44,6 +46,7 @@ pub(crate) struct OrgData {
     /// Events the running write appended, for its commit to number.
     pub(crate) pending_events: Vec<crate::events::NewEvent>,
     pub(crate) diagnostics: diagnostics::DiagnosticRows,
+    pub(crate) salesforce: salesforce::SalesforceData,
 }
 
 /// How a new in-memory org starts.
@@ -126,6 +129,7 @@ impl MemoryStorage {
                 connect,
                 pending_events: Vec::new(),
                 diagnostics: diagnostics::DiagnosticRows::default(),
+                salesforce: salesforce::SalesforceData::default(),
             },
         );
         Ok(id)
@@ -310,5 +314,16 @@ impl Storage for MemoryStorage {
         limit: usize,
     ) -> Result<Vec<DeadLetter>, StorageError> {
         Ok(self.webhook_rows().dead_letters(endpoint, limit))
+    }
+
+    fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
+        self.save_state(state)
+    }
+
+    fn take_salesforce_state(
+        &self,
+        state_hash: &TokenHash,
+    ) -> Result<Option<SalesforceState>, StorageError> {
+        Ok(self.take_state(state_hash))
     }
 }

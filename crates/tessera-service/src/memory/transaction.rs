@@ -7,6 +7,7 @@ use crate::connect::records::{IdpConnectionRecord, MappingExportRecord, Walkthro
 use crate::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use crate::error::StorageError;
 use crate::events::NewEvent;
+use crate::login::salesforce::SalesforceLink;
 use crate::login::{IdpSettings, SavedRequest, StoredRequest};
 use crate::storage::{RecordQuery, ScimResourceKind, Transaction};
 use chrono::{DateTime, Utc};
@@ -437,5 +438,21 @@ impl Transaction for MemoryTransaction<'_> {
                 .scim_token_issued_at
                 .filter(|_| !data.scim_tokens.is_empty())
         }))
+    }
+
+    fn salesforce_link(
+        &self,
+        salesforce_org_id: &str,
+        salesforce_user_id: &str,
+    ) -> Result<Option<UserId>, StorageError> {
+        Ok(self.with(|data| data.salesforce.link(salesforce_org_id, salesforce_user_id)))
+    }
+
+    fn user_has_salesforce_link(&self, user: UserId) -> Result<bool, StorageError> {
+        Ok(self.with(|data| data.salesforce.has_link(user)))
+    }
+
+    fn insert_salesforce_link(&self, link: &SalesforceLink) -> Result<(), StorageError> {
+        self.edit(|data| data.salesforce.insert_link(link))?
     }
 }

@@ -6,6 +6,7 @@
 mod connect;
 mod events;
 mod diagnostics;
+mod salesforce;
 mod saml;
 mod scim;
 mod transaction;
@@ -16,11 +17,12 @@ use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use tessera_core::{OrgId, WorkspaceName};
+use tessera_core::{OrgId, TokenHash, WorkspaceName};
 use tessera_service::events::{Event, EventType};
 use tessera_service::webhooks::{
     DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
 };
+use tessera_service::login::salesforce::SalesforceState;
 use tessera_service::{
     OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
 };
@@ -176,5 +178,18 @@ impl Storage for Store {
         limit: usize,
     ) -> Result<Vec<DeadLetter>, StorageError> {
         Ok(self.webhook_dead_letter_log(endpoint, limit)?)
+    }
+
+    fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        Ok(salesforce::save_state(&mut conn, state)?)
+    }
+
+    fn take_salesforce_state(
+        &self,
+        state_hash: &TokenHash,
+    ) -> Result<Option<SalesforceState>, StorageError> {
+        let mut conn = self.conn()?;
+        Ok(salesforce::take_state(&mut conn, state_hash)?)
     }
 }

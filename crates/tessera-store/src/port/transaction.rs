@@ -21,6 +21,7 @@ use tessera_service::connect::records::{
 };
 use tessera_service::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use tessera_service::events::NewEvent;
+use tessera_service::login::salesforce::SalesforceLink;
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
 use tessera_service::{RecordQuery, ScimResourceKind, StorageError, Transaction};
 
@@ -286,6 +287,28 @@ impl Transaction for SqlTransaction<'_> {
 
     fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError> {
         Ok(self.token_issued_at()?)
+    }
+
+    // --- Salesforce login ---
+
+    fn salesforce_link(
+        &self,
+        salesforce_org_id: &str,
+        salesforce_user_id: &str,
+    ) -> Result<Option<UserId>, StorageError> {
+        Ok(SqlTransaction::salesforce_link(
+            self,
+            salesforce_org_id,
+            salesforce_user_id,
+        )?)
+    }
+
+    fn user_has_salesforce_link(&self, user: UserId) -> Result<bool, StorageError> {
+        Ok(self.has_salesforce_link(user)?)
+    }
+
+    fn insert_salesforce_link(&self, link: &SalesforceLink) -> Result<(), StorageError> {
+        Ok(SqlTransaction::insert_salesforce_link(self, link)?)
     }
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE salesforce_links;
+DROP TABLE salesforce_states;
