@@ -56,24 +56,30 @@ pub(crate) const GUIDES: &[Guide] = &[
     pingone::GUIDE,
 ];
 
-/// This org's values, by the names steps use.
-fn value(sp: &SpValues, public_url: &str, ws: &str, name: &str) -> Option<String> {
-    Some(match name {
+/// This org's values, by the names steps use: a value to copy shows as code; the SCIM
+/// token, never stored readable, as where to find it.
+fn value(sp: &SpValues, public_url: &str, ws: &str, name: &str) -> Option<Markup> {
+    let copy = match name {
         "acs_url" => sp.acs_url.clone(),
         "entity_id" | "metadata_url" => sp.entity_id.clone(),
         "login_url" => format!("{public_url}/saml/{ws}/login"),
         "scim_url" => sp.scim_tenant_url.clone(),
         "scim_users_url" => format!("{}/Users", sp.scim_tenant_url),
         "scim_groups_url" => format!("{}/Groups", sp.scim_tenant_url),
-        "scim_token" => "the SCIM token from step 5 of the Connect walkthrough (shown once)".into(),
         "workspace" => ws.to_owned(),
+        "scim_token" => {
+            return Some(
+                html! { strong { "the SCIM token from the Connect walkthrough (shown once)" } },
+            );
+        }
         _ => return None,
-    })
+    };
+    Some(html! { code.value { (copy) } })
 }
 
-/// A step's text with each `{name}` replaced by the org's value, shown as code.
-fn step(text: &str, values: &dyn Fn(&str) -> Option<String>) -> Markup {
-    let mut pieces = Vec::new();
+/// A step's text with each `{name}` replaced by the org's value.
+fn step(text: &str, values: &dyn Fn(&str) -> Option<Markup>) -> Markup {
+    let mut pieces: Vec<(&str, Option<Markup>)> = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
@@ -81,17 +87,17 @@ fn step(text: &str, values: &dyn Fn(&str) -> Option<String>) -> Markup {
         };
         match values(&rest[open + 1..close]) {
             Some(v) => {
-                pieces.push((rest[..open].to_owned(), Some(v)));
+                pieces.push((&rest[..open], Some(v)));
                 rest = &rest[close + 1..];
             }
             None => {
-                pieces.push((rest[..=open].to_owned(), None));
+                pieces.push((&rest[..=open], None));
                 rest = &rest[open + 1..];
             }
         }
     }
-    pieces.push((rest.to_owned(), None));
-    html! { @for (text, value) in &pieces { (text) @if let Some(v) = value { code.value { (v) } } } }
+    pieces.push((rest, None));
+    html! { @for (text, value) in &pieces { (text) @if let Some(v) = value { (v) } } }
 }
 
 /// `GET /admin/guides/{idp}`.
@@ -195,7 +201,8 @@ mod tests {
 
     #[test]
     fn a_step_shows_the_value_where_it_is_pasted() {
-        let values = |name: &str| (name == "acs_url").then(|| "https://x/acs".to_owned());
+        let values =
+            |name: &str| (name == "acs_url").then(|| html! { code.value { "https://x/acs" } });
         let html = step("Paste {acs_url} into {unknown}.", &values).into_string();
         assert_eq!(
             html,
