@@ -12,9 +12,20 @@ use tessera_service::events::EventType;
 /// `GET …/events` query.
 #[derive(Deserialize)]
 pub(crate) struct EventQuery {
-    after: Option<i64>,
-    limit: Option<i64>,
+    after: Option<String>,
+    limit: Option<String>,
     types: Option<String>,
+}
+
+/// An integer parameter, refused with its name when it is not one.
+fn integer(name: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    value
+        .map(|text| {
+            text.parse().map_err(|_| {
+                ApiError::BadRequest(format!("{name} must be an integer, not {text:?}"))
+            })
+        })
+        .transpose()
 }
 
 /// `GET …/events?after=SEQ&limit=N&types=a,b`: `{"events": [...]}` in seq order.
@@ -26,13 +37,14 @@ pub(crate) async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let admin = authorize(&req, &state, &path).await?;
     let query = query.into_inner();
-    let after = query.after.unwrap_or(0);
+    let after = integer("after", query.after.as_deref())?.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::BadRequest(format!(
             "after must be a seq (0 or more), not {after}"
         )));
     }
-    let limit = usize::try_from(page_size(query.limit, 100)?).unwrap_or(0);
+    let limit = page_size(integer("limit", query.limit.as_deref())?, 100)?;
+    let limit = usize::try_from(limit).unwrap_or(0);
     let types = EventType::parse_list(query.types.as_deref().unwrap_or(""))
         .map_err(|unknown| ApiError::BadRequest(unknown.to_string()))?;
     let store = state.store.clone();

@@ -6,6 +6,7 @@
 mod api;
 mod connect;
 mod edge;
+mod events;
 mod health;
 mod login;
 mod login_limits;

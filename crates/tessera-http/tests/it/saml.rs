@@ -314,7 +314,38 @@ fn l1_u3_an_idp_initiated_login_creates_the_jit_account_and_a_session() {
             audit.iter().any(|e| e.action == "saml.login_refused"),
             "{audit:?}"
         );
+        // The outbox: the JIT account, the login and the refused replay.
+        let events = login_events(&sso, org);
+        let created = &events[0];
+        assert_eq!(
+            (created.0.as_str(), created.1.as_str()),
+            ("user.created", "saml")
+        );
+        assert!(
+            events.contains(&("login.succeeded".into(), "saml".into(), "new@acme.example".into())),
+            "{events:?}"
+        );
+        let refused = events.last().unwrap();
+        assert_eq!(refused.0, "login.refused", "{events:?}");
+        assert_eq!(refused.2, "replayed", "the reason code");
     }
+}
+
+/// `(type, source, the user's email or the refusal's reason)` of the org's events.
+fn login_events(sso: &Sso, org: tessera_core::OrgId) -> Vec<(String, String, String)> {
+    let events =
+        tessera_service::Storage::events_after(&sso.server.store, org, 0, 1000, &[]).unwrap();
+    events
+        .into_iter()
+        .map(|e| {
+            let what = e.data["user"]["email"]
+                .as_str()
+                .or(e.data["reason"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            (e.event_type.to_string(), e.source.as_str().to_owned(), what)
+        })
+        .collect()
 }
 
 // covers L2, L3
@@ -394,6 +425,12 @@ fn u3_a_deactivated_jit_user_is_refused_with_a_clear_page() {
         .unwrap();
     let page = refused(sso.post(&sso.sign("gone@acme.example", None, &[]), None));
     assert!(page.contains("deactivated"), "{page}");
+    let events = login_events(&sso, org);
+    assert_eq!(
+        events.last().unwrap(),
+        &("login.refused".into(), "saml".into(), "U3".into()),
+        "{events:?}"
+    );
 }
 
 // covers C1

@@ -1,0 +1,125 @@
+//! The events API on SQLite and PostgreSQL: the stream in seq order after a cursor
+//! and by type, users shown as the users API shows them, and clear refusals of bad
+//! parameters.
+
+use crate::api::org_with_admin;
+use crate::support::{TestServer, client};
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+use tessera_store::testing::TestDatabase;
+
+struct Events {
+    server: TestServer,
+    http: Client,
+    token: String,
+}
+
+impl Events {
+    fn get(&self, path: &str) -> (u16, Value) {
+        let url = self.server.url(&format!("/api/v1/orgs/acme{path}"));
+        let answer = self.http.get(url).bearer_auth(&self.token).send().unwrap();
+        let status = answer.status().as_u16();
+        (status, answer.json().unwrap_or(Value::Null))
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let url = self.server.url(&format!("/api/v1/orgs/acme{path}"));
+        let answer = self.http.post(url).bearer_auth(&self.token).json(&body);
+        let answer = answer.send().unwrap();
+        assert!(answer.status().is_success(), "{path}: {}", answer.status());
+        answer.json().unwrap()
+    }
+
+    fn events(&self, query: &str) -> Vec<Value> {
+        let (status, body) = self.get(&format!("/events{query}"));
+        assert_eq!(status, 200, "{body}");
+        body["events"].as_array().unwrap().clone()
+    }
+}
+
+fn types(events: &[Value]) -> Vec<&str> {
+    events.iter().map(|e| e["type"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn the_stream_is_read_after_a_cursor_and_by_type() {
+    for db in TestDatabase::all() {
+        let server = TestServer::start_with(&db, |config| config.demo_org = false);
+        let (_, token) = org_with_admin(&server.store, "acme");
+        let api = Events {
+            server,
+            http: client(),
+            token,
+        };
+        let invited = api.post(
+            "/users",
+            json!({ "email": "kim@acme.example", "role": "viewer" }),
+        );
+        let id = invited["id"].as_str().unwrap();
+        let (_, shown) = api.get(&format!("/users/{id}"));
+
+        let events = api.events("");
+        let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+        assert_eq!(seqs, (1..=events.len() as i64).collect::<Vec<_>>());
+        let created = &events[0];
+        assert_eq!(created["type"], "user.created");
+        assert_eq!(created["source"], "admin");
+        assert_eq!(
+            created["data"]["user"], shown,
+            "the user as the users API shows it"
+        );
+        assert!(types(&events).contains(&"invitation.created"), "{events:?}");
+        let occurred = created["occurred_at"].as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(occurred).is_ok(),
+            "{occurred}"
+        );
+
+        api.post(&format!("/users/{id}/deactivate"), json!({}));
+        let last = events.last().unwrap()["seq"].as_i64().unwrap();
+        let newer = api.events(&format!("?after={last}"));
+        assert_eq!(types(&newer), ["user.deactivated"]);
+        assert_eq!(newer[0]["data"]["previous"]["status"], "pending");
+        assert_eq!(newer[0]["seq"], last + 1);
+
+        let one = api.events("?after=1&limit=1");
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0]["seq"], 2);
+        let filtered = api.events("?types=user.deactivated,user.created");
+        assert_eq!(types(&filtered), ["user.created", "user.deactivated"]);
+    }
+}
+
+#[test]
+fn bad_parameters_are_refused_with_what_is_wrong() {
+    let db = TestDatabase::sqlite().unwrap();
+    let server = TestServer::start_with(&db, |config| config.demo_org = false);
+    let (_, token) = org_with_admin(&server.store, "acme");
+    let api = Events {
+        server,
+        http: client(),
+        token,
+    };
+    let (status, body) = api.get("/events?types=user.created,user.exploded,nope");
+    assert_eq!(status, 400);
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("user.exploded, nope"), "{message}");
+    assert!(
+        message.contains("membership.added"),
+        "lists the known types: {message}"
+    );
+    for (query, names) in [
+        ("?after=-1", "after"),
+        ("?limit=0", "limit"),
+        ("?limit=1001", "limit"),
+        ("?after=soon", "after"),
+        ("?limit=ten", "limit"),
+    ] {
+        let (status, body) = api.get(&format!("/events{query}"));
+        assert_eq!(status, 400, "{query}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(names), "{query}: {message}");
+    }
+    let anonymous = api.http.get(api.server.url("/api/v1/orgs/acme/events"));
+    assert_eq!(anonymous.send().unwrap().status(), 401);
+}
