@@ -322,7 +322,11 @@ fn l1_u3_an_idp_initiated_login_creates_the_jit_account_and_a_session() {
             ("user.created", "saml")
         );
         assert!(
-            events.contains(&("login.succeeded".into(), "saml".into(), "new@acme.example".into())),
+            events.contains(&(
+                "login.succeeded".into(),
+                "saml".into(),
+                "new@acme.example".into()
+            )),
             "{events:?}"
         );
         let refused = events.last().unwrap();
