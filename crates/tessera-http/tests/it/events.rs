@@ -15,6 +15,17 @@ struct Events {
 }
 
 impl Events {
+    /// A server with the org `acme` and an admin token for it.
+    fn start(db: &TestDatabase) -> Self {
+        let server = TestServer::start_with(db, |config| config.demo_org = false);
+        let (_, token) = org_with_admin(&server.store, "acme");
+        Self {
+            server,
+            http: client(),
+            token,
+        }
+    }
+
     fn get(&self, path: &str) -> (u16, Value) {
         let url = self.server.url(&format!("/api/v1/orgs/acme{path}"));
         let answer = self.http.get(url).bearer_auth(&self.token).send().unwrap();
@@ -44,13 +55,7 @@ fn types(events: &[Value]) -> Vec<&str> {
 #[test]
 fn the_stream_is_read_after_a_cursor_and_by_type() {
     for db in TestDatabase::all() {
-        let server = TestServer::start_with(&db, |config| config.demo_org = false);
-        let (_, token) = org_with_admin(&server.store, "acme");
-        let api = Events {
-            server,
-            http: client(),
-            token,
-        };
+        let api = Events::start(&db);
         let invited = api.post(
             "/users",
             json!({ "email": "kim@acme.example", "role": "viewer" }),
@@ -93,13 +98,7 @@ fn the_stream_is_read_after_a_cursor_and_by_type() {
 #[test]
 fn bad_parameters_are_refused_with_what_is_wrong() {
     let db = TestDatabase::sqlite().unwrap();
-    let server = TestServer::start_with(&db, |config| config.demo_org = false);
-    let (_, token) = org_with_admin(&server.store, "acme");
-    let api = Events {
-        server,
-        http: client(),
-        token,
-    };
+    let api = Events::start(&db);
     let (status, body) = api.get("/events?types=user.created,user.exploded,nope");
     assert_eq!(status, 400);
     let message = body["error"]["message"].as_str().unwrap();

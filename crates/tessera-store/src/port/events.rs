@@ -25,27 +25,20 @@ pub(super) fn insert(
     let org = org.to_string();
     let count = i64::try_from(pending.len())
         .map_err(|_| StorageError::Internal("too many events in one write".into()))?;
-    let bumped = diesel::update(event_counters::table.find(&org))
-        .set(event_counters::last_seq.eq(event_counters::last_seq + count))
-        .execute(conn)
-        .map_err(db)?;
-    let last = if bumped == 0 {
-        // The org's first events: a concurrent first writer makes this a unique
-        // violation, a conflict that runs the unit again.
-        diesel::insert_into(event_counters::table)
-            .values((
-                event_counters::org_id.eq(&org),
-                event_counters::last_seq.eq(count),
-            ))
-            .execute(conn)
-            .map_err(db)?;
-        count
-    } else {
-        event_counters::table
-            .find(&org)
-            .select(event_counters::last_seq)
-            .first::<i64>(conn)
-            .map_err(db)?
+    let last = match bump(conn, &org, count)? {
+        Some(last) => last,
+        None => {
+            // The org's first events: a concurrent first writer makes this a unique
+            // violation, a conflict that runs the unit again.
+            diesel::insert_into(event_counters::table)
+                .values((
+                    event_counters::org_id.eq(&org),
+                    event_counters::last_seq.eq(count),
+                ))
+                .execute(conn)
+                .map_err(db)?;
+            count
+        }
     };
     let first = last - count + 1;
     let rows: Vec<_> = pending
@@ -71,6 +64,32 @@ pub(super) fn insert(
     }
     .map_err(db)?;
     Ok(())
+}
+
+/// Adds `count` to the org's counter and answers its new value; `None` when the org
+/// has no counter yet. One `UPDATE … RETURNING` on PostgreSQL; SQLite, whose writers
+/// are serial, reads the value back.
+fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, StorageError> {
+    let counter = event_counters::table.find(org);
+    let bump =
+        diesel::update(counter).set(event_counters::last_seq.eq(event_counters::last_seq + count));
+    match conn {
+        DbConnection::Postgresql(conn) => bump
+            .returning(event_counters::last_seq)
+            .get_result(conn)
+            .optional()
+            .map_err(db),
+        DbConnection::Sqlite(conn) => {
+            if bump.execute(conn).map_err(db)? == 0 {
+                return Ok(None);
+            }
+            counter
+                .select(event_counters::last_seq)
+                .first(conn)
+                .map(Some)
+                .map_err(db)
+        }
+    }
 }
 
 type Row = (i64, String, String, NaiveDateTime, String, String);
