@@ -308,7 +308,9 @@ diesel::table! {
         detail -> Nullable<Text>,
         email -> Nullable<Text>,
     }
+}
 
+diesel::table! {
     salesforce_links (user_id) {
         user_id -> Text,
         org_id -> Text,
