@@ -14,7 +14,8 @@ use tessera_core::{
     ConnectionMode, Email, LoginMethod, OrgId, OrgKind, Role, Secret, Source, SystemClock,
     UserStatus, WorkspaceName,
 };
-use tessera_service::{ServiceError, transact};
+use tessera_service::events::{EventSource, EventType};
+use tessera_service::{ServiceError, Storage, transact};
 use tessera_store::Backend;
 use tessera_store::testing::TestDatabase;
 use tessera_store::{Actor, AuditFilter, NewUser, Store};
@@ -154,6 +155,20 @@ fn refusals(store: &Store, org: OrgId) -> Vec<String> {
     reasons
 }
 
+/// The org's login events as `(type, source, reason)`, oldest first.
+fn login_events(store: &Store, org: OrgId) -> Vec<(EventType, EventSource, Option<String>)> {
+    let types = [EventType::LoginSucceeded, EventType::LoginRefused];
+    store
+        .events_after(org, 0, 100, &types)
+        .unwrap()
+        .into_iter()
+        .map(|event| {
+            let reason = event.data["reason"].as_str().map(str::to_owned);
+            (event.event_type, event.source, reason)
+        })
+        .collect()
+}
+
 fn body(response: Response) -> String {
     response.text().unwrap()
 }
@@ -236,6 +251,8 @@ fn l3_c5_a_grandfathered_salesforce_account_signs_in_lands_on_next_and_stays_lin
         assert_eq!(again.status(), 303, "{}", body(again));
         let app = body(s.browser.get(&format!("{PUBLIC}/app"), None));
         assert!(app.contains("sf@acme.example"), "{app}");
+        let succeeded = (EventType::LoginSucceeded, EventSource::Salesforce, None);
+        assert_eq!(login_events(&store, org), [succeeded.clone(), succeeded]);
     }
 }
 
@@ -262,6 +279,12 @@ fn l3_sso_provisioned_and_password_accounts_are_refused() {
             assert!(!account_state(&store, org, email).1, "{email} was linked");
         }
         assert_eq!(refusals(&store, org), ["login_method", "login_method"]);
+        let refused = (
+            EventType::LoginRefused,
+            EventSource::Salesforce,
+            Some("login_method".to_owned()),
+        );
+        assert_eq!(login_events(&store, org), [refused.clone(), refused]);
     }
 }
 

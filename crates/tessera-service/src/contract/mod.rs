@@ -8,9 +8,9 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod connect_cases;
+mod diagnostics_cases;
 mod event_cases;
 mod event_source_cases;
-mod diagnostics_cases;
 mod salesforce_cases;
 mod saml_cases;
 mod scim_cases;

@@ -5,8 +5,8 @@
 //! no write ever loses a race. Nothing is persisted.
 
 mod connect;
-mod events;
 mod diagnostics;
+mod events;
 mod salesforce;
 mod saml;
 mod transaction;

@@ -4,8 +4,8 @@
 //! answer by deciding again.
 
 mod connect;
-mod events;
 mod diagnostics;
+mod events;
 mod salesforce;
 mod saml;
 mod scim;
@@ -19,10 +19,10 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::{OrgId, TokenHash, WorkspaceName};
 use tessera_service::events::{Event, EventType};
+use tessera_service::login::salesforce::SalesforceState;
 use tessera_service::webhooks::{
     DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
 };
-use tessera_service::login::salesforce::SalesforceState;
 use tessera_service::{
     OrgSummary, ServiceError, ServiceResult, Storage, StorageError, Transaction,
 };

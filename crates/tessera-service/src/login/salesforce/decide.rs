@@ -3,13 +3,14 @@
 //! audit entry and nothing else.
 
 use super::{PendingLogin, SalesforceIdentity, SalesforceLink, SalesforceService, signed_in};
-use crate::error::{ErrorKind, ServiceError, ServiceResult};
+use crate::error::{ErrorKind, ServiceError, ServiceResult, StorageError};
+use crate::events::{EventSource, LoginOutcome, record_login_outcome};
 use crate::login::SignIn;
 use crate::storage::Transaction;
 use crate::transact;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use tessera_core::{LoginMethod, OrgId, OrgKind, Source, UserStatus};
+use tessera_core::{LoginMethod, OrgKind, Source, UserStatus};
 use tessera_policy::{AuditEntry, UserRecord};
 
 /// What the caller must do after a Salesforce callback.
@@ -75,6 +76,7 @@ impl SalesforceService {
                 Ok(chosen) => chosen,
                 Err(refusal) => {
                     tx.record_audit(&[refused(&refusal, None, now)])?;
+                    record_refusal_event(tx, &refusal, now)?;
                     return Ok(Err(refusal));
                 }
             };
@@ -97,6 +99,8 @@ impl SalesforceService {
             }
             tx.record_audit(&entries)?;
             tx.record_login(user.id, now)?;
+            let outcome = LoginOutcome::Succeeded { user: user.id };
+            record_login_outcome(tx, EventSource::Salesforce, outcome, now)?;
             Ok::<_, ServiceError>(Ok(user.id))
         })?;
         Ok(match decided {
@@ -118,16 +122,25 @@ impl SalesforceService {
         let refusal = SalesforceRefusal::new(code, None, RESPONSE_REFUSED);
         tracing::warn!(org = %pending.org, code, detail, "Salesforce login refused");
         let entry = refused(&refusal, Some(detail), now);
-        record(self, pending.org, entry)?;
+        transact::write(self.storage.as_ref(), pending.org, |tx| {
+            tx.record_audit(std::slice::from_ref(&entry))?;
+            record_refusal_event(tx, &refusal, now).map_err(ServiceError::from)
+        })?;
         Ok(SalesforceOutcome::Refused(refusal))
     }
 }
 
-fn record(service: &SalesforceService, org: OrgId, entry: AuditEntry) -> ServiceResult<()> {
-    transact::write(service.storage.as_ref(), org, |tx| {
-        tx.record_audit(std::slice::from_ref(&entry))
-            .map_err(ServiceError::from)
-    })
+/// The refusal's `login.refused` event, reason code and all.
+fn record_refusal_event(
+    tx: &dyn Transaction,
+    refusal: &SalesforceRefusal,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    let outcome = LoginOutcome::Refused {
+        reason: refusal.code,
+        email: None,
+    };
+    record_login_outcome(tx, EventSource::Salesforce, outcome, now)
 }
 
 /// The account of `identity`: its link, else (the first time) the Salesforce account
