@@ -50,6 +50,10 @@ bench: setup
     scripts/ensure-postgres.sh || true
     cargo bench --workspace
 
+# SAML validation beside python3-saml and node-saml on the same responses; writes docs/performance.md (installs the peers under /var/tmp/tessera-bench)
+bench-saml *FLAGS: setup
+    bench/saml/run {{FLAGS}}
+
 # Throw issue #9's attacks at a release server, one line per scenario (docs/security.md); e.g. `just abuse --quick`
 abuse *FLAGS: setup
     cargo build --release --package tessera-server --package tessera-admin --package tessera-abuse

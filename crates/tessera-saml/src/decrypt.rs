@@ -23,7 +23,7 @@ fn failed<E>(_: E) -> SamlError {
     SamlError::DecryptionFailed
 }
 
-fn algorithm(element: &Element) -> Result<&str> {
+fn algorithm<'e>(element: &'e Element<'_>) -> Result<&'e str> {
     element
         .child(XENC, "EncryptionMethod")
         .and_then(|m| m.attr("Algorithm"))

@@ -112,10 +112,10 @@ impl IdpMetadata {
     }
 }
 
-fn collect_entities<'a>(
-    e: &'a Element,
+fn collect_entities<'a, 'x>(
+    e: &'a Element<'x>,
     inherited_valid_until: Option<DateTime<Utc>>,
-    out: &mut Vec<(&'a Element, Option<DateTime<Utc>>)>,
+    out: &mut Vec<(&'a Element<'x>, Option<DateTime<Utc>>)>,
 ) -> Result<()> {
     let own = e.attr("validUntil").map(parse_time).transpose()?;
     let valid_until = match (own, inherited_valid_until) {
@@ -131,7 +131,7 @@ fn collect_entities<'a>(
     } else if out.is_empty() {
         return Err(SamlError::UnexpectedRoot {
             expected: "md:EntityDescriptor or md:EntitiesDescriptor",
-            found: e.name.clone(),
+            found: e.name.to_string(),
         });
     }
     Ok(())

@@ -45,7 +45,7 @@ struct Shape {
 }
 
 fn qualified(e: &Element) -> String {
-    let prefix = match e.namespace.as_str() {
+    let prefix = match e.namespace.as_ref() {
         PROTOCOL => "samlp:",
         ASSERTION => "saml:",
         DSIG => "ds:",
@@ -63,8 +63,10 @@ fn check_shape(root: &Element) -> Result<Shape> {
     for e in root.descendants() {
         for (ns, name, value) in &e.attributes {
             let is_id = (ns.is_empty() && name == "ID") || (ns == XML && name == "id");
-            if is_id && !ids.insert(value.as_str()) {
-                return Err(SamlError::DuplicateId { id: value.clone() });
+            if is_id && !ids.insert(value.as_ref()) {
+                return Err(SamlError::DuplicateId {
+                    id: value.to_string(),
+                });
             }
         }
     }
@@ -143,8 +145,7 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
     if trust.certificates.is_empty() {
         return Err(SamlError::NoCertificateConfigured);
     }
-    let mut sha1_used = false;
-    let signed_response = match response_signature {
+    let response_bytes = match response_signature {
         Some(signature) => {
             let id = id_of(&tree, "Response ID")?;
             let sha1 = signature::inspect(signature, "Response", id, trust.allow_sha1)?;
@@ -154,8 +155,20 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
             let node = root.child(DSIG, "Signature").ok_or(SamlError::Missing {
                 what: "ds:Signature",
             })?;
-            let signed = signature::verify(node, "Response", id, trust.certificates, sha1)?;
-            sha1_used |= signed.sha1;
+            Some(signature::verify(
+                node,
+                "Response",
+                id,
+                trust.certificates,
+                sha1,
+            )?)
+        }
+        None => None,
+    };
+    let sha1_used = response_bytes.as_ref().is_some_and(|signed| signed.sha1);
+    let signed_response = match &response_bytes {
+        Some(signed) => {
+            let id = id_of(&tree, "Response ID")?;
             let signed_tree = xml_tree::parse(&signed.bytes)?;
             if !signed_tree.is(PROTOCOL, "Response") || signed_tree.attr("ID") != Some(id) {
                 return Err(SamlError::SignatureReference {

@@ -7,10 +7,13 @@
 //! non-UTF-8 encodings.
 
 use crate::error::{Result, SamlError};
+use crate::names::{ASSERTION, DSIG, METADATA, PROTOCOL, XENC, XENC11, XML};
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
+use std::borrow::Cow;
 
 /// Deeper than any SAML message or metadata document.
 const MAX_DEPTH: usize = 48;
@@ -21,21 +24,25 @@ const MAX_ELEMENTS: usize = 10_000;
 /// also bounds quick-xml's quadratic duplicate-attribute check and namespace lookups.
 const MAX_ATTRIBUTES: usize = 64;
 
+/// Namespaces SAML documents use, shared instead of copied into every element.
+const KNOWN_NAMESPACES: [&str; 7] = [ASSERTION, PROTOCOL, DSIG, XENC, XENC11, METADATA, XML];
+
 /// One element: its namespace URI, local name, unqualified attributes, children, text.
+/// Names, values and text borrow from the parsed input unless unescaping changed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Element {
-    pub namespace: String,
-    pub name: String,
+pub(crate) struct Element<'a> {
+    pub namespace: Cow<'a, str>,
+    pub name: Cow<'a, str>,
     /// `(namespace, local name, value)`; the namespace is empty for unqualified ones.
-    pub attributes: Vec<(String, String, String)>,
-    pub children: Vec<Element>,
+    pub attributes: Vec<(Cow<'a, str>, Cow<'a, str>, Cow<'a, str>)>,
+    pub children: Vec<Element<'a>>,
     /// The concatenated character data directly inside this element.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Byte offsets of the element (start tag to end tag) in the parsed input.
     pub span: (usize, usize),
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// True when this element is `{namespace}name`.
     pub fn is(&self, namespace: &str, name: &str) -> bool {
         self.name == name && self.namespace == namespace
@@ -46,20 +53,20 @@ impl Element {
         self.attributes
             .iter()
             .find(|(ns, local, _)| ns.is_empty() && local == name)
-            .map(|(_, _, value)| value.as_str())
+            .map(|(_, _, value)| value.as_ref())
     }
 
     /// The children named `{namespace}name`.
-    pub fn children_named<'a>(
-        &'a self,
-        namespace: &'a str,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
+    pub fn children_named<'s>(
+        &'s self,
+        namespace: &'s str,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.is(namespace, name))
     }
 
     /// The first child named `{namespace}name`.
-    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element> {
+    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.is(namespace, name))
     }
 
@@ -69,7 +76,7 @@ impl Element {
     }
 
     /// Every element of the subtree (this one included), depth first.
-    pub fn descendants(&self) -> Vec<&Element> {
+    pub fn descendants(&self) -> Vec<&Element<'a>> {
         let mut out = vec![self];
         let mut i = 0;
         while let Some(e) = out.get(i).copied() {
@@ -87,17 +94,17 @@ fn malformed(reason: impl ToString) -> SamlError {
 }
 
 /// Parses `bytes` into the root element, refusing every forbidden construct.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Element> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Element<'_>> {
     parse_with(bytes, false)
 }
 
 /// Like [`parse`], but skips comments: for metadata, which Tessera does not verify
 /// signatures over and which admins annotate.
-pub(crate) fn parse_allowing_comments(bytes: &[u8]) -> Result<Element> {
+pub(crate) fn parse_allowing_comments(bytes: &[u8]) -> Result<Element<'_>> {
     parse_with(bytes, true)
 }
 
-fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
+fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element<'_>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| malformed("the document is not UTF-8"))?;
     let mut reader = NsReader::from_str(text);
@@ -133,14 +140,14 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(malformed("elements nested too deeply"));
                 }
-                stack.push(element(&reader, &start, namespace, before)?);
+                stack.push(element(text, &reader, &start, namespace, before)?);
             }
             Event::Empty(start) => {
                 elements += 1;
                 if root.is_some() {
                     return Err(malformed("more than one root element"));
                 }
-                let mut e = element(&reader, &start, namespace, before)?;
+                let mut e = element(text, &reader, &start, namespace, before)?;
                 e.span.1 = position(&reader);
                 attach(&mut stack, &mut root, e);
             }
@@ -152,15 +159,13 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
                 attach(&mut stack, &mut root, e);
             }
             Event::Text(t) => {
-                let content = t.xml10_content();
-                push_text(&mut stack, &content)?;
+                push_text(&mut stack, t.xml10_content())?;
             }
             Event::CData(t) => {
-                let content = t.xml10_content();
                 if stack.is_empty() {
                     return Err(malformed("character data outside the root element"));
                 }
-                push_text(&mut stack, &content)?;
+                push_text(&mut stack, t.xml10_content())?;
             }
             Event::GeneralRef(r) => {
                 let c = if r.is_char_ref() {
@@ -173,8 +178,7 @@ fn parse_with(bytes: &[u8], allow_comments: bool) -> Result<Element> {
                         construct: "entity reference",
                     });
                 };
-                let mut buf = [0u8; 4];
-                push_text(&mut stack, c.encode_utf8(&mut buf))?;
+                push_text(&mut stack, Cow::Owned(c.to_string()))?;
             }
             Event::Comment(_) if allow_comments => {}
             Event::Comment(_) => {
@@ -213,38 +217,60 @@ fn predefined_entity(name: &str) -> Option<char> {
     }
 }
 
-fn namespace_of(resolved: &ResolveResult<'_>) -> Result<String> {
+fn namespace_of(resolved: &ResolveResult<'_>) -> Result<Cow<'static, str>> {
     match resolved {
-        ResolveResult::Bound(ns) => Ok(ns.as_ref().to_owned()),
-        ResolveResult::Unbound => Ok(String::new()),
+        ResolveResult::Bound(ns) => {
+            let uri = ns.as_ref();
+            Ok(match KNOWN_NAMESPACES.iter().find(|known| **known == uri) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(uri.to_owned()),
+            })
+        }
+        ResolveResult::Unbound => Ok(Cow::Borrowed("")),
         ResolveResult::Unknown(prefix) => Err(malformed(format!("unbound prefix {prefix}"))),
     }
 }
 
-fn push_text(stack: &mut [Element], content: &str) -> Result<()> {
+fn push_text<'a>(stack: &mut [Element<'a>], content: Cow<'a, str>) -> Result<()> {
     match stack.last_mut() {
-        Some(e) => e.text.push_str(content),
+        Some(e) if e.text.is_empty() => e.text = content,
+        Some(e) => e.text.to_mut().push_str(&content),
         None if content.trim().is_empty() => {}
         None => return Err(malformed("text outside the root element")),
     }
     Ok(())
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, e: Element) {
+fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, e: Element<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(e),
         None => *root = Some(e),
     }
 }
 
-fn element(
-    reader: &NsReader<&[u8]>,
+/// The text of `start` (name and attributes) as a slice of `input`, where the reader
+/// found it (`offset` is the position of its `<`).
+fn tag_in_input<'a>(input: &'a str, start: &BytesStart<'_>, offset: usize) -> Result<&'a str> {
+    let content: &str = start;
+    input
+        .get(offset + 1..offset + 1 + content.len())
+        .filter(|tag| std::ptr::eq(tag.as_ptr(), content.as_ptr()))
+        .ok_or_else(|| malformed("a start tag outside the input"))
+}
+
+fn element<'a>(
+    input: &'a str,
+    reader: &NsReader<&'a [u8]>,
     start: &BytesStart<'_>,
-    namespace: String,
+    namespace: Cow<'static, str>,
     offset: usize,
-) -> Result<Element> {
+) -> Result<Element<'a>> {
+    let name_len = start.name().as_ref().len();
+    let tag = tag_in_input(input, start, offset)?;
+    let qname = tag.get(..name_len).unwrap_or_default();
+    let name = qname.rsplit_once(':').map_or(qname, |(_, local)| local);
     let mut attributes = Vec::new();
-    for (count, attr) in start.attributes().enumerate() {
+    for (count, attr) in Attributes::new(tag, name_len).enumerate() {
         if count >= MAX_ATTRIBUTES {
             return Err(malformed("too many attributes on one element"));
         }
@@ -263,14 +289,14 @@ fn element(
                 },
                 other => malformed(other),
             })?;
-        attributes.push((ns, local.as_ref().to_owned(), value.into_owned()));
+        attributes.push((ns, Cow::Borrowed(local.into_inner()), value));
     }
     Ok(Element {
         namespace,
-        name: start.local_name().as_ref().to_owned(),
+        name: Cow::Borrowed(name),
         attributes,
         children: Vec::new(),
-        text: String::new(),
+        text: Cow::Borrowed(""),
         span: (offset, offset),
     })
 }
