@@ -103,6 +103,7 @@ pub const EXCLUSIVE: &[(&str, &[&str])] = &[
             "tessera-server",
             "tessera-admin",
             "tessera-scim-bench",
+            "tessera-saml-bench",
             "tessera-abuse",
         ],
     ),
