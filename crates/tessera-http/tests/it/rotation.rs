@@ -137,7 +137,6 @@ fn l1_logins_signed_by_the_old_and_the_new_key_both_work_during_the_overlap() {
                 "refused",
                 "signed_in",
                 "signed_in",
-                "signed_in",
                 "refused",
                 "signed_in"
             ],
