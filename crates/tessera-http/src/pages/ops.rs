@@ -11,10 +11,12 @@ use crate::session::{Csrf, SignedIn};
 use crate::{ApiError, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
+use tessera_core::OrgId;
 use tessera_policy::Actor;
 use tessera_service::ServiceResult;
-use tessera_service::connect::IdpSummary;
+use tessera_service::connect::{ConnectService, IdpSummary};
 use tessera_service::diagnostics::Diagnostics;
 use tessera_service::expiry::ExpiryWarning;
 
@@ -165,6 +167,31 @@ pub(crate) async fn show(
     ))
 }
 
+/// Runs a certificate step with the form's `field`, then back to the Connect page.
+async fn certificate_step(
+    req: HttpRequest,
+    signed_in: SignedIn,
+    csrf: Csrf,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+    field: &str,
+    step: fn(ConnectService<'_>, OrgId, &str, Actor, DateTime<Utc>) -> ServiceResult<IdpSummary>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = fields(&body);
+    guard(&req, &signed_in, &fields)?;
+    let value = fields.get(field).cloned().unwrap_or_default();
+    let (org, by, now) = (
+        signed_in.org.id,
+        Actor::User(signed_in.user.id),
+        state.clock.now(),
+    );
+    let result = connect_step(state.store.clone(), move |c| {
+        step(c, org, &value, by, now).map(drop)
+    })
+    .await;
+    outcome(&state, &signed_in, &csrf, result).await
+}
+
 /// `POST /admin/connect/certificates`: pin one more certificate.
 pub(crate) async fn add_certificate(
     req: HttpRequest,
@@ -173,19 +200,9 @@ pub(crate) async fn add_certificate(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = fields(&body);
-    guard(&req, &signed_in, &fields)?;
-    let pem = fields.get("certificate").cloned().unwrap_or_default();
-    let (org, by, now) = (
-        signed_in.org.id,
-        Actor::User(signed_in.user.id),
-        state.clock.now(),
-    );
-    let result = connect_step(state.store.clone(), move |c| {
-        c.add_idp_certificate(org, &pem, by, now).map(drop)
-    })
-    .await;
-    outcome(&state, &signed_in, &csrf, result).await
+    let step =
+        |c: ConnectService<'_>, org, pem: &str, by, now| c.add_idp_certificate(org, pem, by, now);
+    certificate_step(req, signed_in, csrf, state, body, "certificate", step).await
 }
 
 /// `POST /admin/connect/certificates/remove`: unpin one (never the last).
@@ -196,17 +213,8 @@ pub(crate) async fn remove_certificate(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = fields(&body);
-    guard(&req, &signed_in, &fields)?;
-    let sha256 = fields.get("sha256").cloned().unwrap_or_default();
-    let (org, by, now) = (
-        signed_in.org.id,
-        Actor::User(signed_in.user.id),
-        state.clock.now(),
-    );
-    let result = connect_step(state.store.clone(), move |c| {
-        c.remove_idp_certificate(org, &sha256, by, now).map(drop)
-    })
-    .await;
-    outcome(&state, &signed_in, &csrf, result).await
+    let step = |c: ConnectService<'_>, org, sha256: &str, by, now| {
+        c.remove_idp_certificate(org, sha256, by, now)
+    };
+    certificate_step(req, signed_in, csrf, state, body, "sha256", step).await
 }
