@@ -3,6 +3,7 @@
 //! refused step re-renders the page with the reason (and every sheet problem).
 
 use super::account_admin;
+use super::form_fields;
 use super::guides::GUIDES;
 use super::layout::{csrf_field, page, respond, see_other};
 use crate::api::connect::{SpValues, xlsx_response};
@@ -214,11 +215,6 @@ fn token_form(csrf: &Csrf, label: &str) -> Markup {
     }
 }
 
-/// A form body's fields.
-pub(super) fn fields(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
 /// Checks the session, the role and the CSRF token of a form post.
 pub(super) fn guard(
     req: &HttpRequest,
@@ -278,7 +274,7 @@ pub(crate) async fn set_mode(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = fields(&body);
+    let fields = form_fields(&body);
     guard(&req, &signed_in, &fields)?;
     let mode = match fields.get("mode").map(String::as_str) {
         Some("jit") => ConnectionMode::Jit,
@@ -302,7 +298,7 @@ pub(crate) async fn download(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    guard(&req, &signed_in, &fields(&body))?;
+    guard(&req, &signed_in, &form_fields(&body))?;
     let (org, by, now) = (
         signed_in.org.id,
         Actor::User(signed_in.user.id),
@@ -358,7 +354,7 @@ pub(crate) async fn set_idp(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = fields(&body);
+    let fields = form_fields(&body);
     guard(&req, &signed_in, &fields)?;
     let now = state.clock.now();
     let value = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
@@ -397,7 +393,7 @@ pub(crate) async fn scim_token(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    guard(&req, &signed_in, &fields(&body))?;
+    guard(&req, &signed_in, &form_fields(&body))?;
     let (org, by, now) = (
         signed_in.org.id,
         Actor::User(signed_in.user.id),
@@ -427,7 +423,7 @@ pub(crate) async fn complete(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    guard(&req, &signed_in, &fields(&body))?;
+    guard(&req, &signed_in, &form_fields(&body))?;
     let (org, by, now) = (
         signed_in.org.id,
         Actor::User(signed_in.user.id),

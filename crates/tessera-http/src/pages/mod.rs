@@ -22,6 +22,11 @@ use crate::{ApiError, AppState};
 use actix_web::web;
 use tessera_core::Role;
 
+/// A form body's fields (every page form is `application/x-www-form-urlencoded`).
+fn form_fields(body: &[u8]) -> std::collections::HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
 /// Registers the admin pages.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -3,7 +3,8 @@
 //! memberships), the expiry-warning banner, and the Diagnostics page.
 
 use super::account_admin;
-use super::connect::{fields, guard, outcome};
+use super::connect::{guard, outcome};
+use super::form_fields;
 use super::layout::{csrf_field, page, respond};
 use crate::api::ops::{diagnostics, warnings};
 use crate::blocking::{blocking, connect_step};
@@ -177,7 +178,7 @@ async fn certificate_step(
     field: &str,
     step: fn(ConnectService<'_>, OrgId, &str, Actor, DateTime<Utc>) -> ServiceResult<IdpSummary>,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = fields(&body);
+    let fields = form_fields(&body);
     guard(&req, &signed_in, &fields)?;
     let value = fields.get(field).cloned().unwrap_or_default();
     let (org, by, now) = (

@@ -3,6 +3,7 @@
 //! deactivated JIT user: add them to a team, or back to All Users (U4). A refused form
 //! is answered with the profile showing the rule's sentence.
 
+use super::form_fields;
 use super::layout::{csrf_field, page, respond, see_other};
 use super::picker::{kind_badge, team_picker};
 use super::{account_admin, blocking};
@@ -160,10 +161,6 @@ async fn outcome<T: Send + 'static>(
     }
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
 /// `POST /admin/users/{user}/role` (U6).
 pub(crate) async fn set_role(
     req: HttpRequest,
@@ -173,7 +170,7 @@ pub(crate) async fn set_role(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     let user = guard(&req, &signed_in, &fields, &path)?;
     let field = fields.get("role").map(String::as_str).unwrap_or_default();
     let Ok(role) = field.parse::<Role>() else {
@@ -198,7 +195,7 @@ pub(crate) async fn deactivate(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let user = guard(&req, &signed_in, &form(&body), &path)?;
+    let user = guard(&req, &signed_in, &form_fields(&body), &path)?;
     let (org, now) = (signed_in.org.id, state.clock.now());
     let command = Command::DeactivateUser {
         by: Actor::User(signed_in.user.id),
@@ -220,7 +217,7 @@ pub(crate) async fn reactivate(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let user = guard(&req, &signed_in, &form(&body), &path)?;
+    let user = guard(&req, &signed_in, &form_fields(&body), &path)?;
     let (org, now) = (signed_in.org.id, state.clock.now());
     let by = Actor::User(signed_in.user.id);
     outcome(&state, &signed_in, &csrf, user, move |s| {
@@ -239,7 +236,7 @@ pub(crate) async fn add_to_team(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     let user = guard(&req, &signed_in, &fields, &path)?;
     let field = fields.get("team").map(String::as_str).unwrap_or_default();
     let Ok(team) = field.parse::<TeamId>() else {

@@ -30,8 +30,7 @@ pub(crate) async fn run(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     account_admin(&signed_in)?;
-    let fields: std::collections::HashMap<String, String> =
-        form_urlencoded::parse(&body).into_owned().collect();
+    let fields = super::form_fields(&body);
     let token = fields.get(CSRF_FIELD).map(String::as_str);
     check_csrf(&req, token.unwrap_or_default())?;
     let (org, now) = (signed_in.org.id, state.clock.now());

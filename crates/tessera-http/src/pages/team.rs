@@ -2,9 +2,10 @@
 //! is changed), creating local teams (T6), and the T2 merge of duplicates with its
 //! dry-run preview.
 
+use super::form_fields;
 use super::layout::{csrf_field, page, respond};
 use super::picker::kind_badge;
-use super::teams::{Refusal, form, render, run};
+use super::teams::{Refusal, render, run};
 use super::{account_admin, blocking};
 use crate::session::{CSRF_FIELD, Csrf, SignedIn, check_csrf};
 use crate::{ApiError, AppState};
@@ -113,7 +114,7 @@ pub(crate) async fn create(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     checked(&req, &signed_in, &fields)?;
     let name = fields.get("name").map(|n| n.trim()).unwrap_or_default();
     if name.is_empty() {
@@ -136,7 +137,7 @@ pub(crate) async fn merge(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     checked(&req, &signed_in, &fields)?;
     let by = Actor::User(signed_in.user.id);
     run(

@@ -4,6 +4,7 @@
 //! form is answered with this page showing the rule's sentence; the page shows no text
 //! a link could carry.
 
+use super::form_fields;
 use super::layout::{csrf_field, page, respond, see_other};
 use super::picker::{kind_badge, team_picker};
 use super::{account_admin, blocking};
@@ -122,10 +123,6 @@ pub(super) async fn render(
     Ok(respond(status, csrf, page("Manage teams", signed_in, body)))
 }
 
-pub(super) fn form(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
 /// The session, role and CSRF checks of a team form, and the team id in the path.
 pub(super) fn guard(
     req: &HttpRequest,
@@ -174,7 +171,7 @@ pub(crate) async fn rename(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     let team = guard(&req, &signed_in, &fields, &path)?;
     let name = fields.get("name").cloned().unwrap_or_default();
     let by = Actor::User(signed_in.user.id);
@@ -197,7 +194,7 @@ pub(crate) async fn delete(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let team = guard(&req, &signed_in, &form(&body), &path)?;
+    let team = guard(&req, &signed_in, &form_fields(&body), &path)?;
     let by = Actor::User(signed_in.user.id);
     run(
         &state,
@@ -219,7 +216,7 @@ pub(crate) async fn edit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(&body);
+    let fields = form_fields(&body);
     let team = guard(&req, &signed_in, &fields, &path)?;
     let access_settings = match fields.get("access_settings").map(|v| v.trim()) {
         None | Some("") => None,
@@ -250,7 +247,7 @@ async fn member_change(
     body: &[u8],
     make: fn(Actor, TeamId, tessera_core::UserId) -> Command,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = form(body);
+    let fields = form_fields(body);
     let team = guard(
         req,
         signed_in,

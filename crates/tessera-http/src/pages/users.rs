@@ -126,8 +126,7 @@ pub(crate) async fn invite(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     account_admin(&signed_in)?;
-    let fields: std::collections::HashMap<String, String> =
-        form_urlencoded::parse(&body).into_owned().collect();
+    let fields = super::form_fields(&body);
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
     check_csrf(&req, field(CSRF_FIELD))?;
     let query = UsersQuery {

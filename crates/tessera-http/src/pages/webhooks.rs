@@ -113,7 +113,7 @@ fn checked_form(
     body: &[u8],
 ) -> Result<HashMap<String, String>, ApiError> {
     account_admin(signed_in)?;
-    let fields: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    let fields = super::form_fields(body);
     check_csrf(
         req,
         fields
