@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code fails loudly
 
 mod api;
+mod browser;
 mod connect;
 mod edge;
 mod events;

@@ -2,11 +2,11 @@
 //! reactivation in the API and the pages (U4, U5, U7, U8, T5), team pages, creation
 //! and the T2 merge, the manual sync (S3); and the Chromium walk of all of it.
 
+use crate::browser;
 use crate::pages::{PASSWORD, csrf_of, seed, signed_in};
 use crate::support::{TestServer, client, t0};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
-use std::path::Path;
 use tessera_core::{
     ConnectionMode, Email, LoginMethod, OrgId, Role, Source, UserId, UserName, UserStatus,
     WorkspaceName,
@@ -501,14 +501,7 @@ fn the_team_pages_create_list_members_merge_duplicates_and_the_connect_page_sync
 // covers U4, U6, U7, U8, T2, T4, T5, T6, S3, L5
 #[test]
 fn an_account_admin_manages_users_and_teams_in_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let browser_dir = root.join("tests/browser");
-    if !Path::new("/usr/bin/chromium").exists()
-        || !browser_dir.join("node_modules/playwright-core").exists()
-    {
-        eprintln!(
-            "skipped: needs /usr/bin/chromium and `npm ci` in tests/browser (just setup, just test)"
-        );
+    if !browser::available() {
         return;
     }
     let db = TestDatabase::sqlite().unwrap();
@@ -535,20 +528,10 @@ fn an_account_admin_manages_users_and_teams_in_chromium() {
     connect(store, org);
     idp_team(store, org, "Design", vec![]);
     idp_team(store, org, "Engineering", vec!["not-pushed-yet".into()]);
-    let out = std::env::var("CARGO_TARGET_DIR")
-        .map_or_else(|_| root.join("target"), Into::into)
-        .join("browser-screenshots/manage");
-    let status = std::process::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("manage.test.mjs")
-        .arg(server.url(""))
-        .args(["acme", "admin@acme.example", PASSWORD])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "the browser walk failed; screenshots in {}",
-        out.display()
+    let url = server.url("");
+    browser::walk(
+        "manage.test.mjs",
+        "manage",
+        [url.as_str(), "acme", "admin@acme.example", PASSWORD],
     );
 }

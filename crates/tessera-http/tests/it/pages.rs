@@ -2,9 +2,9 @@
 //! and the end-to-end walk in headless Chromium (when Chromium and the test's npm
 //! packages are installed).
 
+use crate::browser;
 use crate::support::{TestServer, t0};
 use reqwest::blocking::Client;
-use std::path::Path;
 use tessera_core::{
     Email, LoginMethod, OrgKind, Role, Source, UserStatus, WorkspaceName, hash_password,
 };
@@ -182,14 +182,7 @@ fn pages_need_an_account_admin_a_csrf_token_and_escape_what_they_show() {
 // covers C1, C2, C3, M1, M2, M3, U8, T2, T4, T5
 #[test]
 fn an_account_admin_walks_the_scim_connect_flow_in_chromium() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let browser_dir = root.join("tests/browser");
-    if !Path::new("/usr/bin/chromium").exists()
-        || !browser_dir.join("node_modules/playwright-core").exists()
-    {
-        eprintln!(
-            "skipped: needs /usr/bin/chromium and `npm ci` in tests/browser (just setup, just test)"
-        );
+    if !browser::available() {
         return;
     }
     let db = TestDatabase::sqlite().unwrap();
@@ -199,23 +192,11 @@ fn an_account_admin_walks_the_scim_connect_flow_in_chromium() {
         c.body_limit_bytes = 1024 * 1024;
     });
     seed(&server.store);
-    let out = std::env::var("CARGO_TARGET_DIR")
-        .map_or_else(|_| root.join("target"), Into::into)
-        .join("browser-screenshots");
-    let status = std::process::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("connect.test.mjs")
-        .arg(server.url(""))
-        .args(["acme", "admin@acme.example", PASSWORD])
-        .arg(root.join("fixtures/saml/idp-metadata/okta.xml"))
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "the browser walk failed; screenshots in {}",
-        out.display()
-    );
+    let okta = browser::repo_file("fixtures/saml/idp-metadata/okta.xml");
+    let okta = okta.to_str().unwrap();
+    let url = server.url("");
+    let args = [url.as_str(), "acme", "admin@acme.example", PASSWORD, okta];
+    browser::walk("connect.test.mjs", "connect", args);
 }
 
 // covers T4, T5, T6

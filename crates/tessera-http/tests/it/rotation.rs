@@ -2,13 +2,16 @@
 //! signs with the old key and with the new one; both are accepted while both are
 //! pinned, only the new one after the old one is removed (through the admin API).
 //! Diagnostics show the refused login with its hint, and the SCIM request that
-//! carried a wrong token, without the token or the response.
+//! carried a wrong token, without the token or the response. The Chromium walk does the
+//! same as an account admin in the pages.
 
+use crate::browser;
+use crate::pages::PASSWORD;
 use crate::saml::{Sso, refused};
 use crate::support::t0;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
-use tessera_core::{ConnectionMode, Email};
+use tessera_core::{ConnectionMode, Email, hash_password};
 use tessera_store::Actor;
 use tessera_store::testing::TestDatabase;
 
@@ -208,4 +211,56 @@ fn diagnostics_record_scim_requests_without_tokens_bodies_or_signatures() {
             );
         }
     }
+}
+
+// covers L1
+#[test]
+fn an_account_admin_reads_the_refusal_and_rotates_the_certificate_in_chromium() {
+    if !browser::available() {
+        return;
+    }
+    let db = TestDatabase::sqlite().unwrap();
+    let (sso, org) = Sso::start_with(&db, ConnectionMode::Jit, |c| c.workers = Some(2));
+    let store = &sso.server.store;
+    let boss = store
+        .user_by_email(org, &Email::parse("boss@acme.example").unwrap())
+        .unwrap()
+        .unwrap();
+    store
+        .set_password_hash(org, boss.id, &hash_password(PASSWORD).unwrap(), t0())
+        .unwrap();
+    assert!(
+        !signs_in(&sso, "idp-rollover", "ada@acme.example"),
+        "the IdP switched to its new key before the admin pinned it"
+    );
+    let responses = tempfile::tempdir().unwrap();
+    for (name, key) in [
+        ("overlap-old", "idp"),
+        ("overlap-new", "idp-rollover"),
+        ("after-old", "idp"),
+        ("after-new", "idp-rollover"),
+    ] {
+        let signed = sso.sign("ada@acme.example", None, &["--key", key]);
+        std::fs::write(responses.path().join(name), signed).unwrap();
+    }
+    let rollover = browser::repo_file("fixtures/saml/keys/idp-rollover.crt");
+    let url = sso.server.url("");
+    let args = [
+        url.as_str(),
+        "acme",
+        "boss@acme.example",
+        PASSWORD,
+        rollover.to_str().unwrap(),
+        responses.path().to_str().unwrap(),
+    ];
+    browser::walk("rotate.test.mjs", "rotate", args);
+
+    let token = admin_token(&sso, org);
+    let shown: Value = api(&Client::new(), &sso, &token, reqwest::Method::GET, "/idp")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let left = shown["idp"]["certificates"].as_array().unwrap();
+    assert_eq!(left.len(), 1, "the API shows what the page did: {shown}");
 }

@@ -16,8 +16,8 @@ use tessera_saml::SamlError;
 
 /// What a refused response tells the user.
 pub(crate) const RESPONSE_REFUSED: &str = "Your identity provider's response could not be \
-    accepted. Try signing in again; if it keeps failing, an account admin can see why in the \
-    audit log.";
+    accepted. Try signing in again; if it keeps failing, an account admin can see why, and \
+    how to fix it, on the Diagnostics page.";
 
 /// What a response without an email tells the user.
 pub(crate) const NO_EMAIL: &str = "Your identity provider did not send an email address for \
