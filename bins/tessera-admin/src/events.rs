@@ -75,6 +75,7 @@ fn summary(event: &Event) -> String {
         }
         EventType::LoginRefused => text(&data["reason"]),
         EventType::ConnectionCompleted => text(&data["mode"]),
+        EventType::ExpiryWarning => text(&data["message"]),
         _ => text(&data["user"]["email"]).or_else(|| text(&data["team"]["name"])),
     };
     about.unwrap_or_default()

@@ -99,9 +99,14 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
     if config.demo_org {
         ensure_demo_org(&store, clock.as_ref(), &config.public_url)?;
     }
-    retention::spawn_purge(store.clone(), clock.clone(), config.events_retention_days);
     let sp_keys = sp_keys(&config, &store, clock.as_ref())?;
     let expiry = (config.expiry_policy(), sp_keys.certificate().clone());
+    retention::spawn(retention::Housekeeping {
+        store: store.clone(),
+        clock: clock.clone(),
+        keep_events: chrono::Duration::days(config.events_retention_days.into()),
+        expiry: expiry.clone(),
+    });
     let saml = Arc::new(saml::Saml::new(&config, &store, sp_keys));
     let salesforce = salesforce::Salesforce::new(&config, &store)
         .map_err(|e| StartError::Runtime(format!("Salesforce login: {e}")))?

@@ -5,11 +5,14 @@
 //! configured maximum age since it was issued ([`ExpiryPolicy::scim_token_max_age`]);
 //! it keeps working after that, but the admin is told to rotate it. Each item warns
 //! once it is within 30 days, then 7, then 1, and after it expired.
-//! [`expiry_warnings`] is a pure function, so the same warnings can become events.
+//! [`expiry_warnings`] is a pure function; [`ConnectService::announce_expiry_warnings`]
+//! turns the same warnings into `expiry.warning` events, each (item, threshold) once.
 
 use crate::connect::ConnectService;
-use crate::error::ServiceResult;
-use crate::transact::read;
+use crate::error::{ServiceError, ServiceResult};
+use crate::events::{EventSource, EventType, NewEvent};
+use crate::storage::Transaction;
+use crate::transact::{read, write};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use tessera_core::OrgId;
@@ -39,6 +42,20 @@ pub enum ExpiringItem {
         /// When it was issued.
         issued_at: DateTime<Utc>,
     },
+}
+
+impl ExpiringItem {
+    /// A stable key of what expires (`idp_certificate:SHA256`, `sp_certificate:SHA256`,
+    /// `scim_token:ISSUED_AT`): a new certificate or token is a new item.
+    pub fn key(&self) -> String {
+        match self {
+            ExpiringItem::IdpCertificate { sha256, .. } => format!("idp_certificate:{sha256}"),
+            ExpiringItem::SpCertificate { sha256 } => format!("sp_certificate:{sha256}"),
+            ExpiringItem::ScimToken { issued_at } => {
+                format!("scim_token:{}", issued_at.timestamp_micros())
+            }
+        }
+    }
 }
 
 /// An item within a warning threshold of its expiry, or past it.
@@ -162,13 +179,64 @@ impl ConnectService<'_> {
         policy: &ExpiryPolicy,
         now: DateTime<Utc>,
     ) -> ServiceResult<Vec<ExpiryWarning>> {
-        let (certificates, issued_at) = read(self.storage(), org, |tx| -> ServiceResult<_> {
-            let certificates = tx.idp_connection()?.map(|c| c.certificates);
-            Ok((certificates.unwrap_or_default(), tx.scim_token_issued_at()?))
-        })?;
-        let items = expiring_items(&certificates, sp_certificate, issued_at, policy);
-        Ok(expiry_warnings(&items, now))
+        read(self.storage(), org, |tx| {
+            due_warnings(tx, sp_certificate, policy, now)
+        })
     }
+
+    /// Announces the org's due expiry warnings at `now` as `expiry.warning` events
+    /// (source `system`, `data` the warning), in one transaction: each warning (item
+    /// and threshold) becomes one event however often, and on however many servers,
+    /// this runs. Answers the warnings announced by this call.
+    pub fn announce_expiry_warnings(
+        &self,
+        org: OrgId,
+        sp_certificate: Option<&Certificate>,
+        policy: &ExpiryPolicy,
+        now: DateTime<Utc>,
+    ) -> ServiceResult<Vec<ExpiryWarning>> {
+        write(self.storage(), org, |tx| -> ServiceResult<_> {
+            let mut announced = Vec::new();
+            for warning in due_warnings(tx, sp_certificate, policy, now)? {
+                if tx.note_expiry_warning(&warning.item.key(), warning.within_days, now)? {
+                    announced.push(warning);
+                }
+            }
+            let events: Vec<NewEvent> = announced
+                .iter()
+                .map(|warning| {
+                    let data = serde_json::to_value(warning).map_err(|e| {
+                        ServiceError::internal(format!("cannot render a warning: {e}"))
+                    })?;
+                    Ok(NewEvent {
+                        event_type: EventType::ExpiryWarning,
+                        occurred_at: now,
+                        source: EventSource::System,
+                        data,
+                    })
+                })
+                .collect::<ServiceResult<_>>()?;
+            tx.append_events(&events)?;
+            Ok(announced)
+        })
+    }
+}
+
+fn due_warnings(
+    tx: &dyn Transaction,
+    sp_certificate: Option<&Certificate>,
+    policy: &ExpiryPolicy,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<ExpiryWarning>> {
+    let certificates = tx.idp_connection()?.map(|c| c.certificates);
+    let issued_at = tx.scim_token_issued_at()?;
+    let items = expiring_items(
+        &certificates.unwrap_or_default(),
+        sp_certificate,
+        issued_at,
+        policy,
+    );
+    Ok(expiry_warnings(&items, now))
 }
 
 #[cfg(test)]

@@ -316,6 +316,17 @@ pub trait Transaction: OrgView<Error = StorageError> {
 
     /// When the org's live SCIM token was issued, if it has one.
     fn scim_token_issued_at(&self) -> Result<Option<DateTime<Utc>>, StorageError>;
+
+    /// Notes that the org's expiry warning for `item` (a stable key of what expires)
+    /// at the `within_days` threshold was announced at `now`; answers `false` when it
+    /// already was, by this server or another one.
+    fn note_expiry_warning(
+        &self,
+        item: &str,
+        within_days: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
     // --- Salesforce login (`crate::login::salesforce`) ---
 
     /// The account of the org linked to this Salesforce identity, if any.

@@ -311,6 +311,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    expiry_notices (org_id, item, within_days) {
+        org_id -> Text,
+        item -> Text,
+        within_days -> Integer,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     salesforce_links (user_id) {
         user_id -> Text,
         org_id -> Text,
@@ -349,6 +358,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     webhook_dead_letters,
     diagnostic_lines,
+    expiry_notices,
     salesforce_states,
     salesforce_links,
 );

@@ -1,11 +1,17 @@
 //! The events API on SQLite and PostgreSQL: the stream in seq order after a cursor
-//! and by type, users shown as the users API shows them, and clear refusals of bad
-//! parameters.
+//! and by type, users shown as the users API shows them, clear refusals of bad
+//! parameters, and expiry warnings announced by the server's housekeeping.
 
 use crate::api::org_with_admin;
-use crate::support::{TestServer, client};
+use crate::saml::connected_with;
+use crate::support::{TestServer, client, t0};
+use chrono::Duration;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
+use std::sync::Arc;
+use tessera_core::{ConnectionMode, Email, FixedClock};
+use tessera_service::connect::ConnectService;
+use tessera_store::Actor;
 use tessera_store::testing::TestDatabase;
 
 struct Events {
@@ -121,4 +127,47 @@ fn bad_parameters_are_refused_with_what_is_wrong() {
     }
     let anonymous = api.http.get(api.server.url("/api/v1/orgs/acme/events"));
     assert_eq!(anonymous.send().unwrap().status(), 401);
+}
+
+/// The server's housekeeping (hourly, and once at start) announces an IdP certificate
+/// that expires within 7 days as one `expiry.warning` event in the events API.
+#[test]
+fn an_idp_certificate_near_its_expiry_becomes_an_expiry_warning_event() {
+    for db in TestDatabase::all() {
+        let store = db.open();
+        let okta = include_str!("../../../../fixtures/saml/idp-metadata/okta.xml");
+        let org = connected_with(&store, "acme", ConnectionMode::Jit, okta);
+        let boss = Email::parse("boss@acme.example").unwrap();
+        let token = store
+            .issue_admin_token(org, &boss, &Actor::operator(), t0())
+            .unwrap();
+        let expires = ConnectService::new(&store).idp(org).unwrap().certificates[0].not_after;
+        let clock = Arc::new(FixedClock::new(expires - Duration::days(3)));
+        let server = TestServer::start_with_clock(&db, clock, |c| c.demo_org = false);
+        let api = Events {
+            server,
+            http: client(),
+            token,
+        };
+        let mut warnings = Vec::new();
+        for _ in 0..100 {
+            warnings = api.events("?types=expiry.warning");
+            if !warnings.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(warnings.len(), 1, "{:?}: {warnings:?}", db.backend);
+        let warning = &warnings[0];
+        assert_eq!(warning["source"], "system");
+        assert_eq!(warning["data"]["within_days"], 7);
+        assert_eq!(warning["data"]["item"]["kind"], "idp_certificate");
+        assert!(
+            warning["data"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("add the IdP's new certificate, then remove this one"),
+            "{warning}"
+        );
+    }
 }

@@ -1,16 +1,19 @@
-//! Diagnostics lines, several IdP certificates, and the SCIM token's issue time:
-//! what is written reads back the same, bounded by the retention, per org.
+//! Diagnostics lines, several IdP certificates, the SCIM token's issue time and the
+//! expiry warnings announced as events: what is written reads back the same, bounded
+//! by the retention, per org; each warning is announced once.
 
 use super::connect_cases::{idp, org_at_idp_step};
 use super::{Backend, Case, t0};
 use crate::connect::ConnectService;
 use crate::diagnostics::{Retention, SamlAttemptEntry, SamlOutcome, ScimRequestEntry};
 use crate::error::ErrorKind;
+use crate::events::{EventSource, EventType};
+use crate::expiry::ExpiryPolicy;
 use crate::transact::{read, write};
 use chrono::Duration;
 use tessera_policy::Actor;
 
-pub(super) const CASES: [Case; 3] = [
+pub(super) const CASES: [Case; 4] = [
     (
         "diagnostics lines read back newest first, bounded by count and age, per org",
         lines_are_bounded_per_org,
@@ -22,6 +25,10 @@ pub(super) const CASES: [Case; 3] = [
     (
         "the live SCIM token's issue time and the pending users read back",
         token_issue_time_and_pending_users,
+    ),
+    (
+        "expiry warnings become expiry.warning events, each threshold once, per org",
+        expiry_warnings_are_announced_once,
     ),
 ];
 
@@ -167,4 +174,61 @@ fn token_issue_time_and_pending_users(backend: &dyn Backend) {
         vec!["ada@issued.example".to_owned()],
         "U1: invited, never signed in"
     );
+}
+
+fn expiry_warnings_are_announced_once(backend: &dyn Backend) {
+    let storage = backend.storage();
+    let org = org_at_idp_step(backend, "expirya");
+    let other = org_at_idp_step(backend, "expiryb");
+    let connect = ConnectService::new(&*storage);
+    for (org, entity) in [
+        (org, "https://idp.example/a"),
+        (other, "https://idp.example/b"),
+    ] {
+        connect
+            .set_idp(org, &idp(entity), Actor::Operator, t0())
+            .unwrap();
+    }
+    let expires = connect.idp(org).unwrap().certificates[0].not_after;
+    let policy = ExpiryPolicy::default();
+    let announce = |days_before: i64| {
+        let at = expires - Duration::days(days_before);
+        connect
+            .announce_expiry_warnings(org, None, &policy, at)
+            .unwrap()
+            .iter()
+            .map(|w| w.within_days)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(announce(31), Vec::<i64>::new(), "not yet due");
+    assert_eq!(announce(30), vec![30]);
+    assert_eq!(announce(20), Vec::<i64>::new(), "announced already");
+    assert_eq!(announce(7), vec![7]);
+    assert_eq!(announce(1), vec![1]);
+    assert_eq!(announce(-1), vec![0], "expired");
+    assert_eq!(announce(-5), Vec::<i64>::new());
+
+    let events = storage
+        .events_after(org, 0, 100, &[EventType::ExpiryWarning])
+        .unwrap();
+    let thresholds: Vec<i64> = events
+        .iter()
+        .map(|e| e.data["within_days"].as_i64().unwrap())
+        .collect();
+    assert_eq!(thresholds, vec![30, 7, 1, 0]);
+    let first = &events[0];
+    assert_eq!(first.source, EventSource::System);
+    assert_eq!(first.data["item"]["kind"], "idp_certificate");
+    assert!(
+        first.data["message"]
+            .as_str()
+            .unwrap()
+            .contains("add the IdP's new certificate"),
+        "{}",
+        first.data
+    );
+    let theirs = storage
+        .events_after(other, 0, 100, &[EventType::ExpiryWarning])
+        .unwrap();
+    assert!(theirs.is_empty(), "another org's certificate was not swept");
 }

@@ -52,6 +52,10 @@ pub enum EventType {
     /// A manual or scheduled sync finished.
     #[serde(rename = "sync.completed")]
     SyncCompleted,
+    /// An IdP certificate, the SP certificate or the SCIM token came within 30, 7 or
+    /// 1 days of its expiry, or expired; `data` is the warning the pages show.
+    #[serde(rename = "expiry.warning")]
+    ExpiryWarning,
 }
 
 /// Who or what caused an event (the `source` field).
@@ -107,7 +111,7 @@ pub struct Event {
 
 impl EventType {
     /// Every type, in the order the issue lists them.
-    pub const ALL: [EventType; 15] = [
+    pub const ALL: [EventType; 16] = [
         EventType::UserCreated,
         EventType::UserUpdated,
         EventType::UserDeactivated,
@@ -123,6 +127,7 @@ impl EventType {
         EventType::LoginSucceeded,
         EventType::LoginRefused,
         EventType::SyncCompleted,
+        EventType::ExpiryWarning,
     ];
 
     /// The dotted name (`user.created`), as stored and on the wire.
@@ -143,6 +148,7 @@ impl EventType {
             EventType::LoginSucceeded => "login.succeeded",
             EventType::LoginRefused => "login.refused",
             EventType::SyncCompleted => "sync.completed",
+            EventType::ExpiryWarning => "expiry.warning",
         }
     }
 

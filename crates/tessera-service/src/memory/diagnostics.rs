@@ -1,4 +1,5 @@
-//! The diagnostics lines of an in-memory org and when its SCIM token was issued.
+//! The diagnostics lines of an in-memory org, when its SCIM token was issued and
+//! which expiry warnings it announced.
 
 use crate::diagnostics::{Retention, SamlAttemptEntry, ScimRequestEntry};
 use chrono::{DateTime, Utc};
@@ -9,6 +10,8 @@ pub(crate) struct DiagnosticRows {
     pub(crate) scim: Vec<ScimRequestEntry>,
     pub(crate) saml: Vec<SamlAttemptEntry>,
     pub(crate) scim_token_issued_at: Option<DateTime<Utc>>,
+    /// (item, threshold) of every expiry warning announced as an event.
+    pub(crate) expiry_notices: std::collections::BTreeSet<(String, i64)>,
 }
 
 /// Appends `line`, then drops lines older than the cutoff and all but the newest

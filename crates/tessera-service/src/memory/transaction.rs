@@ -440,6 +440,19 @@ impl Transaction for MemoryTransaction<'_> {
         }))
     }
 
+    fn note_expiry_warning(
+        &self,
+        item: &str,
+        within_days: i64,
+        _now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        self.edit(|data| {
+            data.diagnostics
+                .expiry_notices
+                .insert((item.to_owned(), within_days))
+        })
+    }
+
     fn salesforce_link(
         &self,
         salesforce_org_id: &str,

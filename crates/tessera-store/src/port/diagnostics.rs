@@ -1,10 +1,10 @@
-//! Diagnostics lines of the port (one table, a channel per kind), the pending users
-//! and the live SCIM token's issue time.
+//! Diagnostics lines of the port (one table, a channel per kind), the pending users,
+//! the live SCIM token's issue time and the expiry warnings already announced.
 
 use super::transaction::SqlTransaction;
 use crate::Result;
 use crate::policy::rows::FullUserRow;
-use crate::schema::{diagnostic_lines, scim_tokens, users};
+use crate::schema::{diagnostic_lines, expiry_notices, scim_tokens, users};
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -189,5 +189,37 @@ impl SqlTransaction<'_> {
             .select(scim_tokens::created_at)
             .load(&mut **self.conn())?;
         Ok(issued.into_iter().next().map(from_db))
+    }
+
+    /// Notes the expiry warning (`item`, `within_days`) unless it is noted already.
+    /// Two servers noting the same one at once: the second insert is a unique
+    /// violation, a conflict, and its transaction runs again and sees the row.
+    pub(super) fn note_expiry(
+        &self,
+        item: &str,
+        within_days: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let days = i32::try_from(within_days).unwrap_or(i32::MAX);
+        let mut conn = self.conn();
+        let conn = &mut **conn;
+        let noted: i64 = expiry_notices::table
+            .filter(expiry_notices::org_id.eq(self.org()))
+            .filter(expiry_notices::item.eq(item))
+            .filter(expiry_notices::within_days.eq(days))
+            .count()
+            .get_result(conn)?;
+        if noted > 0 {
+            return Ok(false);
+        }
+        diesel::insert_into(expiry_notices::table)
+            .values((
+                expiry_notices::org_id.eq(self.org()),
+                expiry_notices::item.eq(item),
+                expiry_notices::within_days.eq(days),
+                expiry_notices::noticed_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+        Ok(true)
     }
 }

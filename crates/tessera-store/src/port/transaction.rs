@@ -289,6 +289,15 @@ impl Transaction for SqlTransaction<'_> {
         Ok(self.token_issued_at()?)
     }
 
+    fn note_expiry_warning(
+        &self,
+        item: &str,
+        within_days: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        Ok(self.note_expiry(item, within_days, now)?)
+    }
+
     // --- Salesforce login ---
 
     fn salesforce_link(
