@@ -58,6 +58,8 @@ pub(crate) struct AppState {
     pub webhooks_allow_private_urls: bool,
     /// How many diagnostics lines are kept per org, and how long.
     pub diagnostics: tessera_service::diagnostics::Retention,
+    /// SCIM request lines waiting to be written (a quarter second at most).
+    pub scim_lines: Arc<tessera_service::diagnostics::ScimLineBuffer>,
     /// When SCIM tokens count as expired, and the SP certificate (expiry warnings).
     pub expiry: (
         tessera_service::expiry::ExpiryPolicy,
@@ -123,10 +125,12 @@ pub fn build(config: Config, store: Store, clock: Arc<dyn Clock>) -> Result<Runn
         session_lifetime: chrono::Duration::days(config.session_absolute_lifetime_days.into()),
         webhooks_allow_private_urls: config.webhooks_allow_private_urls,
         diagnostics: config.diagnostics_retention(),
+        scim_lines: Arc::new(Default::default()),
         expiry,
         salesforce,
     };
     webhooks::spawn(&config, state.store.clone(), state.clock.clone())?;
+    scim::spawn_line_flush(&state);
     let limit = config.body_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()

@@ -82,11 +82,14 @@ fn audit_label(conn: &mut DbConnection, actor: &Actor) -> Result<(String, Source
 }
 
 pub(crate) fn find_org(conn: &mut DbConnection, name: &WorkspaceName) -> Result<Org> {
-    orgs::table
+    // No `.first()`: names are unique, and SQLite re-prepares a statement with a bound
+    // LIMIT on every run (this lookup starts every SCIM request).
+    let rows: Vec<OrgRow> = orgs::table
         .filter(orgs::name.eq(name.as_str()))
         .select(OrgRow::as_select())
-        .first(conn)
-        .optional()?
+        .load(conn)?;
+    rows.into_iter()
+        .next()
         .ok_or_else(|| StoreError::OrgNotFound {
             name: name.to_string(),
         })?

@@ -44,6 +44,8 @@ pub(crate) fn diagnostics(
         entity_id: sp.entity_id,
         acs_url: sp.acs_url,
     };
+    // This server's waiting SCIM lines first, so a report shows every request it answered.
+    state.scim_lines.flush(store, &state.diagnostics)?;
     DiagnosticsService::new(store).report(org, &endpoints)
 }
 

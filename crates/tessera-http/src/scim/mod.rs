@@ -8,7 +8,7 @@ use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, IF_MATCH, USER_AGENT};
 use actix_web::{HttpRequest, HttpResponse, web};
-use tessera_service::diagnostics::{DiagnosticsService, ScimRequestEntry};
+use tessera_service::diagnostics::ScimRequestEntry;
 use tessera_service::scim::{Log, ScimRequest, ScimResponse};
 
 /// The SCIM endpoints' patterns below the workspace's root.
@@ -69,7 +69,7 @@ async fn dispatch(
     let query = req.query_string().to_owned();
     let now = state.clock.now();
     let scim = state.scim.clone();
-    let (store, retention) = (state.store.clone(), state.diagnostics);
+    let lines = state.scim_lines.clone();
     let ws = workspace.clone();
     let answer = web::block(move || {
         let request = ScimRequest {
@@ -89,12 +89,7 @@ async fn dispatch(
             error_detail(&response).as_deref(),
             user_agent.as_deref(),
         );
-        if let Err(error) =
-            DiagnosticsService::new(&store).record_scim_request(&ws, &entry, &retention)
-        {
-            tracing::warn!(workspace = ws, error = %error.log_detail.unwrap_or(error.message),
-                "the SCIM request could not be recorded for diagnostics");
-        }
+        lines.push(&ws, entry);
         response
     })
     .await;
@@ -133,4 +128,40 @@ fn to_http(response: ScimResponse, workspace: &str) -> HttpResponse {
         http.insert_header((*name, value.as_str()));
     }
     http.body(response.body)
+}
+
+/// How long a SCIM request line waits in memory before it is written.
+const LINE_FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Spawns the task that writes the waiting SCIM request lines every quarter second
+/// (one write transaction per org), on the current actix runtime.
+pub(crate) fn spawn_line_flush(state: &AppState) {
+    let (store, lines, retention) = (
+        state.store.clone(),
+        state.scim_lines.clone(),
+        state.diagnostics,
+    );
+    actix_web::rt::spawn(async move {
+        let mut ticks = actix_web::rt::time::interval(LINE_FLUSH_EVERY);
+        loop {
+            ticks.tick().await;
+            let (store, lines) = (store.clone(), lines.clone());
+            let flushed =
+                web::block(move || (lines.flush(&store, &retention), lines.take_dropped())).await;
+            match flushed {
+                Ok((Ok(_), 0)) => {}
+                Ok((Ok(_), dropped)) => tracing::warn!(
+                    dropped,
+                    "SCIM request lines dropped: too many waiting for diagnostics"
+                ),
+                Ok((Err(error), _)) => {
+                    tracing::warn!(error = %error.log_detail.unwrap_or(error.message),
+                    "SCIM request lines could not be recorded for diagnostics")
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "SCIM request lines could not be recorded for diagnostics")
+                }
+            }
+        }
+    });
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: why users and teams are not showing up and why a login failed.
 //!
-//! The SCIM edge records each request ([`DiagnosticsService::record_scim_request`]);
+//! The SCIM edge records each request ([`DiagnosticsService::record_scim_request`],
+//! or in batches through a [`ScimLineBuffer`]);
 //! the login service records each response posted to the ACS. Both keep a bounded
 //! ring per org ([`Retention`]): method, path, status, error detail and user agent
 //! for SCIM; outcome, reason code, detail and the verified email for SAML. Bodies,
@@ -8,9 +9,11 @@
 //! adds a fix hint for each refusal written for the org's IdP
 //! ([`fix_hint`]), the pending users and the memberships waiting for a user.
 
+mod buffer;
 mod hints;
 mod records;
 
+pub use buffer::{DEFAULT_CAPACITY, ScimLineBuffer};
 pub use hints::{SpEndpoints, fix_hint};
 pub use records::{MAX_FIELD_CHARS, Retention, SamlAttemptEntry, SamlOutcome, ScimRequestEntry};
 
@@ -110,6 +113,17 @@ impl<'s> DiagnosticsService<'s> {
         entry: &ScimRequestEntry,
         retention: &Retention,
     ) -> ServiceResult<()> {
+        self.record_scim_requests(workspace, std::slice::from_ref(entry), retention)
+    }
+
+    /// Records SCIM requests answered for `workspace`, in order, in one write
+    /// transaction; nothing for a workspace that does not exist.
+    pub fn record_scim_requests(
+        &self,
+        workspace: &str,
+        entries: &[ScimRequestEntry],
+        retention: &Retention,
+    ) -> ServiceResult<()> {
         let Ok(name) = WorkspaceName::parse(workspace) else {
             return Ok(());
         };
@@ -117,7 +131,10 @@ impl<'s> DiagnosticsService<'s> {
             return Ok(());
         };
         write(self.storage, org.id, |tx| {
-            Ok(tx.record_scim_request(entry, retention)?)
+            for entry in entries {
+                tx.record_scim_request(entry, retention)?;
+            }
+            Ok(())
         })
     }
 

@@ -1,6 +1,7 @@
 //! The event outbox over SQL: a write's events are numbered and inserted right
-//! before it commits (one counter update, one multi-row insert), so the per-org
-//! counter row is locked only for the end of the transaction.
+//! before it commits (one counter update, then the rows: one multi-row insert on
+//! PostgreSQL, cached single-row inserts on SQLite), so the per-org counter row is
+//! locked only for the end of the transaction.
 
 use crate::DbConnection;
 use crate::schema::{event_counters, events};
@@ -56,13 +57,25 @@ pub(super) fn insert(
             )
         })
         .collect();
-    // One multi-row INSERT; diesel batches on each backend's own connection.
-    let query = diesel::insert_into(events::table).values(rows);
     match conn {
-        DbConnection::Sqlite(conn) => query.execute(conn),
-        DbConnection::Postgresql(conn) => query.execute(conn),
+        // In process, one cached single-row INSERT per event is cheaper than preparing
+        // a multi-row statement whose text depends on the count.
+        DbConnection::Sqlite(conn) => {
+            for row in rows {
+                diesel::insert_into(events::table)
+                    .values(row)
+                    .execute(conn)
+                    .map_err(db)?;
+            }
+        }
+        // Over the network, one multi-row INSERT: one round trip.
+        DbConnection::Postgresql(conn) => {
+            diesel::insert_into(events::table)
+                .values(rows)
+                .execute(conn)
+                .map_err(db)?;
+        }
     }
-    .map_err(db)?;
     Ok(())
 }
 
@@ -83,11 +96,12 @@ fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, S
             if bump.execute(conn).map_err(db)? == 0 {
                 return Ok(None);
             }
-            counter
+            // A load, not `.first()`: SQLite re-prepares a bound LIMIT on every run.
+            let last: Vec<i64> = counter
                 .select(event_counters::last_seq)
-                .first(conn)
-                .map(Some)
-                .map_err(db)
+                .load(conn)
+                .map_err(db)?;
+            Ok(last.into_iter().next())
         }
     }
 }

@@ -110,9 +110,14 @@ impl SqlTransaction<'_> {
         let mut pairs = Vec::new();
         let ids: Vec<String> = user_ids.iter().map(ToString::to_string).collect();
         for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<(String, FullTeamRow)> = memberships::table
-                .inner_join(teams::table)
-                .filter(memberships::user_id.eq_any(chunk))
+            let query = memberships::table.inner_join(teams::table).into_boxed();
+            // One user (every single-user read) is an `=`: a statement SQLite caches,
+            // where an `IN (…)` list is prepared again each time.
+            let query = match chunk {
+                [one] => query.filter(memberships::user_id.eq(one)),
+                _ => query.filter(memberships::user_id.eq_any(chunk)),
+            };
+            let rows: Vec<(String, FullTeamRow)> = query
                 .filter(teams::org_id.eq(self.org()))
                 .filter(teams::idp_managed.eq(true))
                 .filter(teams::scim_id.is_not_null())
