@@ -1,12 +1,14 @@
 //! SCIM create load against a server that is already running, for benches that
 //! compare server builds with the same client (bench/events/run):
 //! `scim-creates BASE_URL WORKSPACE TOKEN --count N --threads T --prefix P` prints one
-//! JSON line with creates/s and the p50/p99 latency in milliseconds.
+//! JSON line with creates/s and the p50/p99 latency in milliseconds (`--per-second R`
+//! paces them).
 
 use anyhow::bail;
 use clap::Parser;
 use reqwest::blocking::Client;
 use serde_json::json;
+use std::time::{Duration, Instant};
 use tessera_scim_bench::run_parallel;
 
 /// Bounds of one run.
@@ -27,12 +29,21 @@ struct Args {
     /// Prefix of the user names, unique per run on one database.
     #[arg(long, default_value = "user")]
     prefix: String,
+    /// Paces the creates to this many per second in all (default: as fast as the
+    /// server answers). Paced runs print no latency: it would include the waits.
+    #[arg(long)]
+    per_second: Option<f64>,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let url = format!("{}/scim/v2/{}/Users", args.base_url, args.workspace);
+    let started = Instant::now();
     let measured = run_parallel(args.count, args.threads, Client::new, |http, i| {
+        if let Some(rate) = args.per_second {
+            let due = started + Duration::from_secs_f64(i as f64 / rate);
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        }
         let name = format!("{}-{i}@bench.example", args.prefix);
         let body = json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
@@ -52,13 +63,14 @@ fn main() -> anyhow::Result<()> {
         }
         Ok(())
     })?;
+    let latency = |d: Duration| args.per_second.is_none().then(|| d.as_secs_f64() * 1e3);
     println!(
         "{}",
         json!({
             "requests": measured.requests,
             "per_second": measured.per_second(),
-            "p50_ms": measured.p50.as_secs_f64() * 1e3,
-            "p99_ms": measured.p99.as_secs_f64() * 1e3,
+            "p50_ms": latency(measured.p50),
+            "p99_ms": latency(measured.p99),
         })
     );
     Ok(())
