@@ -63,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         }
         Ok(())
     })?;
-    let latency = |d: Duration| args.per_second.is_none().then(|| d.as_secs_f64() * 1e3);
+    let latency = |d: Duration| args.per_second.is_none().then_some(d.as_secs_f64() * 1e3);
     println!(
         "{}",
         json!({
