@@ -7,6 +7,7 @@
 use super::{DiagnosticsService, Retention, ScimRequestEntry};
 use crate::error::ServiceResult;
 use crate::storage::Storage;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -53,12 +54,10 @@ impl ScimLineBuffer {
     /// its lines; the others are written, and the first failure is answered.
     pub fn flush(&self, storage: &dyn Storage, retention: &Retention) -> ServiceResult<usize> {
         let waiting = std::mem::take(&mut *self.lines.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut by_workspace: Vec<(String, Vec<ScimRequestEntry>)> = Vec::new();
+        // A map, not a scan: requests to many made-up workspaces stay cheap to group.
+        let mut by_workspace: BTreeMap<String, Vec<ScimRequestEntry>> = BTreeMap::new();
         for (workspace, entry) in waiting {
-            match by_workspace.iter_mut().find(|(ws, _)| *ws == workspace) {
-                Some((_, entries)) => entries.push(entry),
-                None => by_workspace.push((workspace, vec![entry])),
-            }
+            by_workspace.entry(workspace).or_default().push(entry);
         }
         let service = DiagnosticsService::new(storage);
         let (mut written, mut failure) = (0, None);
