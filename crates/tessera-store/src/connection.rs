@@ -114,16 +114,40 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 /// The pool type the store uses.
 pub(crate) type DbPool = Pool<ConnectionManager<DbConnection>>;
 
-/// Builds a pool for `url`; SQLite files get their directory created.
-pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> {
+/// The pools of a store: `pool` for reads (and every write on PostgreSQL or an
+/// in-memory SQLite database); `writer`, one connection for the write transactions
+/// of a SQLite file. SQLite admits one writer at a time anyway, and a connection drops
+/// its whole page cache whenever another connection has written since its last read:
+/// one writer connection keeps its cache across writes instead of reading the pages
+/// it needs back from the file on every write.
+pub(crate) struct Pools {
+    pub(crate) pool: DbPool,
+    pub(crate) writer: Option<DbPool>,
+    pub(crate) backend: Backend,
+}
+
+/// Builds the pools for `url`; SQLite files get their directory created.
+pub(crate) fn build_pools(url: &str, max_size: u32) -> Result<Pools> {
     let backend = Backend::of(url)?;
     let target = match backend {
         Backend::Sqlite => sqlite_path(url)?,
         Backend::Postgres => url.to_owned(),
     };
     let in_memory = target == ":memory:";
+    let writer = (backend == Backend::Sqlite && !in_memory)
+        .then(|| build_pool(url, &target, 1, false))
+        .transpose()?;
+    let pool = build_pool(url, &target, max_size, in_memory)?;
+    Ok(Pools {
+        pool,
+        writer,
+        backend,
+    })
+}
+
+fn build_pool(url: &str, target: &str, max_size: u32, in_memory: bool) -> Result<DbPool> {
     let manager = ConnectionManager::<DbConnection>::new(target);
-    let pool = Pool::builder()
+    Pool::builder()
         // An in-memory SQLite database lives and dies with its one connection.
         .max_size(if in_memory { 1 } else { max_size })
         .min_idle(Some(if in_memory { 1 } else { 0 }))
@@ -135,8 +159,7 @@ pub(crate) fn build_pool(url: &str, max_size: u32) -> Result<(DbPool, Backend)> 
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
-        .map_err(|e| StoreError::Connect(format!("{}: {e}", redact(url))))?;
-    Ok((pool, backend))
+        .map_err(|e| StoreError::Connect(format!("{}: {e}", redact(url))))
 }
 
 /// Queues this process's SQLite write transactions (one queue for every SQLite file;

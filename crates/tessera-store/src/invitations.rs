@@ -35,7 +35,7 @@ impl Store {
     ) -> Result<String> {
         let token = generate_token("tsr_inv");
         let hash = TokenHash::of(&token);
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let email: Option<String> = users::table
                 .filter(users::org_id.eq(org_id.to_string()))
@@ -93,7 +93,7 @@ impl Store {
         password_hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<OpenInvitation>> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let Some(open) = find_open(conn, token, now)? else {
                 return Ok(None);

@@ -138,7 +138,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Org> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let taken: i64 = orgs::table
                 .filter(orgs::name.eq(name.as_str()))
@@ -261,7 +261,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Org> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let org = find_org(conn, name)?;
             if org.sso_enabled == enabled {

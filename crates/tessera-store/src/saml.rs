@@ -42,7 +42,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             if let Some(allow) = options.allow_idp_initiated {
                 diesel::update(orgs::table.filter(orgs::id.eq(org_id.to_string())))

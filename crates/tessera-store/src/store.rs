@@ -1,6 +1,6 @@
 //! The store handle: a pool plus the migrations.
 
-use crate::connection::{DbPool, build_pool, redact};
+use crate::connection::{DbPool, build_pools, redact};
 use crate::{Backend, DbConnection, Result, StoreError};
 use diesel::RunQueryDsl;
 use diesel::r2d2::{ConnectionManager, PooledConnection};
@@ -16,6 +16,8 @@ const DEFAULT_POOL_SIZE: u32 = 16;
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
+    /// The one connection of a SQLite file's write transactions (see `Pools`).
+    writer: Option<DbPool>,
     backend: Backend,
     url: String,
 }
@@ -40,10 +42,11 @@ impl Store {
 
     /// Connects without migrating (for `tessera-admin migrate` and readiness checks).
     pub fn connect(url: &str) -> Result<Self> {
-        let (pool, backend) = build_pool(url, DEFAULT_POOL_SIZE)?;
+        let pools = build_pools(url, DEFAULT_POOL_SIZE)?;
         Ok(Self {
-            pool,
-            backend,
+            pool: pools.pool,
+            writer: pools.writer,
+            backend: pools.backend,
             url: redact(url),
         })
     }
@@ -76,5 +79,11 @@ impl Store {
     /// A pooled connection.
     pub(crate) fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>> {
         Ok(self.pool.get()?)
+    }
+
+    /// The connection for a write transaction: a SQLite file's one writer connection,
+    /// else a pooled one.
+    pub(crate) fn write_conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>> {
+        Ok(self.writer.as_ref().unwrap_or(&self.pool).get()?)
     }
 }

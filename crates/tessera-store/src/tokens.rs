@@ -33,7 +33,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| issue_scim_token(conn, org_id, actor, now))
     }
 
@@ -61,7 +61,7 @@ impl Store {
     ) -> Result<String> {
         let token = generate_token(ADMIN_PREFIX);
         let hash = TokenHash::of(&token);
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let found: Option<(String, String, String)> = users::table
                 .filter(users::org_id.eq(org_id.to_string()))

@@ -76,7 +76,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<User> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let taken: i64 = users::table
                 .filter(users::org_id.eq(org_id.to_string()))

@@ -8,6 +8,7 @@ use crate::{DbConnection, Result, StoreError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use tessera_core::{Email, OrgId, TeamId, UserId, UserName};
 use tessera_policy::{
     BuiltInTeam, IdentityMatches, OrgRecord, OrgView, PendingMembership, TeamRecord, UserRecord,
@@ -18,6 +19,9 @@ use tessera_policy::{
 pub(crate) struct TransactionView<'c> {
     conn: RefCell<&'c mut DbConnection>,
     org_id: String,
+    /// Teams read in this transaction without a SCIM id and not changed since (see
+    /// [`Self::forget_teams`]): not SCIM groups, so their version is no ETag to move.
+    without_scim_id: RefCell<HashSet<TeamId>>,
 }
 
 impl<'c> TransactionView<'c> {
@@ -25,7 +29,19 @@ impl<'c> TransactionView<'c> {
         Self {
             conn: RefCell::new(conn),
             org_id: org_id.to_string(),
+            without_scim_id: RefCell::new(HashSet::new()),
         }
+    }
+
+    /// Whether `team` was read in this transaction without a SCIM id (and no team
+    /// change has been applied since).
+    pub(crate) fn known_without_scim_id(&self, team: TeamId) -> bool {
+        self.without_scim_id.borrow().contains(&team)
+    }
+
+    /// Forgets what was read of teams: called before a decision that changes teams.
+    pub(crate) fn forget_teams(&self) {
+        self.without_scim_id.borrow_mut().clear();
     }
 
     /// The transaction's connection, for the writes of the same transaction.
@@ -72,7 +88,14 @@ impl<'c> TransactionView<'c> {
             TeamKey::Duplicates => query.filter(teams::duplicate.eq(true)),
         };
         let rows: Vec<FullTeamRow> = query.load(&mut **self.conn.borrow_mut())?;
-        rows.into_iter().map(TeamRecord::try_from).collect()
+        let teams = rows
+            .into_iter()
+            .map(TeamRecord::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        self.without_scim_id
+            .borrow_mut()
+            .extend(teams.iter().filter(|t| t.scim_id.is_none()).map(|t| t.id));
+        Ok(teams)
     }
 
     fn pending_where(&self, by: PendingKey) -> Result<Vec<PendingMembership>> {

@@ -54,7 +54,8 @@ impl SqlTransaction<'_> {
         diesel::insert_into(diagnostic_lines::table)
             .values(values)
             .execute(&mut **self.conn())?;
-        self.trim(SCIM, entry.at, retention)
+        self.trim_later(SCIM, entry.at, retention);
+        Ok(())
     }
 
     pub(super) fn insert_saml_line(
@@ -74,11 +75,17 @@ impl SqlTransaction<'_> {
         diesel::insert_into(diagnostic_lines::table)
             .values(values)
             .execute(&mut **self.conn())?;
-        self.trim(SAML, entry.at, retention)
+        self.trim_later(SAML, entry.at, retention);
+        Ok(())
     }
 
     /// Drops the channel's lines older than the cutoff and beyond the newest `keep`.
-    fn trim(&self, channel: &str, at: DateTime<Utc>, retention: &Retention) -> Result<()> {
+    pub(super) fn trim(
+        &self,
+        channel: &str,
+        at: DateTime<Utc>,
+        retention: &Retention,
+    ) -> Result<()> {
         let mine = diagnostic_lines::org_id
             .eq(self.org())
             .and(diagnostic_lines::channel.eq(channel));

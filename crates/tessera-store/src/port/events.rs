@@ -1,5 +1,5 @@
 //! The event outbox over SQL: a write's events are numbered and inserted right
-//! before it commits (one counter update, then the rows: one multi-row insert on
+//! before it commits (one counter `UPDATE … RETURNING`, then the rows: one multi-row insert on
 //! PostgreSQL, cached single-row inserts on SQLite), so the per-org counter row is
 //! locked only for the end of the transaction.
 
@@ -7,6 +7,7 @@ use crate::DbConnection;
 use crate::schema::{event_counters, events};
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::PgConnection;
 use diesel::prelude::*;
 use tessera_core::OrgId;
 use tessera_service::StorageError;
@@ -26,6 +27,11 @@ pub(super) fn insert(
     let org = org.to_string();
     let count = i64::try_from(pending.len())
         .map_err(|_| StorageError::Internal("too many events in one write".into()))?;
+    if let DbConnection::Postgresql(pg) = conn
+        && bump_and_insert_pg(pg, &org, count, pending)?
+    {
+        return Ok(());
+    }
     let last = match bump(conn, &org, count)? {
         Some(last) => last,
         None => {
@@ -79,30 +85,56 @@ pub(super) fn insert(
     Ok(())
 }
 
+/// PostgreSQL: bumps the counter and inserts the events in one statement, so the
+/// counter row stays locked for one round trip plus the commit (writers of one org
+/// queue on it). Answers `false`, having written nothing, when the org has no counter
+/// yet.
+fn bump_and_insert_pg(
+    conn: &mut PgConnection,
+    org: &str,
+    count: i64,
+    pending: &[NewEvent],
+) -> Result<bool, StorageError> {
+    use diesel::sql_types::{Array, BigInt, Text, Timestamp};
+    const SQL: &str = "WITH bumped AS (\
+          UPDATE event_counters SET last_seq = last_seq + $2 WHERE org_id = $1 \
+          RETURNING last_seq) \
+        INSERT INTO events (org_id, seq, id, event_type, occurred_at, source, data) \
+        SELECT $1, bumped.last_seq - $2 + e.ord, e.id, e.event_type, e.occurred_at, \
+               e.source, e.data \
+          FROM bumped, unnest($3, $4, $5, $6, $7) \
+               WITH ORDINALITY AS e(id, event_type, occurred_at, source, data, ord)";
+    let ids: Vec<String> = pending
+        .iter()
+        .map(|_| uuid::Uuid::new_v4().to_string())
+        .collect();
+    let types: Vec<&str> = pending.iter().map(|e| e.event_type.as_str()).collect();
+    let times: Vec<NaiveDateTime> = pending.iter().map(|e| to_db(e.occurred_at)).collect();
+    let sources: Vec<&str> = pending.iter().map(|e| e.source.as_str()).collect();
+    let data: Vec<String> = pending.iter().map(|e| e.data.to_string()).collect();
+    let inserted = diesel::sql_query(SQL)
+        .bind::<Text, _>(org)
+        .bind::<BigInt, _>(count)
+        .bind::<Array<Text>, _>(ids)
+        .bind::<Array<Text>, _>(types)
+        .bind::<Array<Timestamp>, _>(times)
+        .bind::<Array<Text>, _>(sources)
+        .bind::<Array<Text>, _>(data)
+        .execute(conn)
+        .map_err(db)?;
+    Ok(inserted > 0)
+}
+
 /// Adds `count` to the org's counter and answers its new value; `None` when the org
-/// has no counter yet. One `UPDATE … RETURNING` on PostgreSQL; SQLite, whose writers
-/// are serial, reads the value back.
+/// has no counter yet. One `UPDATE … RETURNING` on both backends (the bundled SQLite
+/// is newer than 3.35).
 fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, StorageError> {
-    let counter = event_counters::table.find(org);
-    let bump =
-        diesel::update(counter).set(event_counters::last_seq.eq(event_counters::last_seq + count));
+    let bump = diesel::update(event_counters::table.find(org))
+        .set(event_counters::last_seq.eq(event_counters::last_seq + count))
+        .returning(event_counters::last_seq);
     match conn {
-        DbConnection::Postgresql(conn) => bump
-            .returning(event_counters::last_seq)
-            .get_result(conn)
-            .optional()
-            .map_err(db),
-        DbConnection::Sqlite(conn) => {
-            if bump.execute(conn).map_err(db)? == 0 {
-                return Ok(None);
-            }
-            // A load, not `.first()`: SQLite re-prepares a bound LIMIT on every run.
-            let last: Vec<i64> = counter
-                .select(event_counters::last_seq)
-                .load(conn)
-                .map_err(db)?;
-            Ok(last.into_iter().next())
-        }
+        DbConnection::Postgresql(conn) => bump.get_result(conn).optional().map_err(db),
+        DbConnection::Sqlite(conn) => bump.get_result(conn).optional().map_err(db),
     }
 }
 

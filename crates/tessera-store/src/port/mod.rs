@@ -93,11 +93,11 @@ impl Storage for Store {
         org: OrgId,
         work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
     ) -> ServiceResult<()> {
-        let mut conn = self.conn().map_err(StorageError::from)?;
+        let mut conn = self.write_conn().map_err(StorageError::from)?;
         write_transaction(&mut conn, |conn| {
             let tx = SqlTransaction::new(conn, org);
             work(&tx).map_err(Failed)?;
-            tx.insert_events().map_err(|e| Failed(e.into()))
+            tx.finish().map_err(|e| Failed(e.into()))
         })
         .map_err(|Failed(error)| error)
     }
@@ -181,7 +181,7 @@ impl Storage for Store {
     }
 
     fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         Ok(salesforce::save_state(&mut conn, state)?)
     }
 
@@ -189,7 +189,7 @@ impl Storage for Store {
         &self,
         state_hash: &TokenHash,
     ) -> Result<Option<SalesforceState>, StorageError> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         Ok(salesforce::take_state(&mut conn, state_hash)?)
     }
 }

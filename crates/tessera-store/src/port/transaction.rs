@@ -10,10 +10,11 @@ use crate::{DbConnection, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use std::cell::{RefCell, RefMut};
+use std::collections::BTreeMap;
 use tessera_core::{Email, OrgId, TeamId, TokenHash, UserId, UserName};
 use tessera_mapping::SnapshotRow;
 use tessera_policy::{
-    AuditEntry, BuiltInTeam, Decision, IdentityMatches, MappingLink, OrgRecord, OrgView,
+    AuditEntry, BuiltInTeam, Change, Decision, IdentityMatches, MappingLink, OrgRecord, OrgView,
     PendingMembership, PolicyError, TeamRecord, UserRecord,
 };
 use tessera_service::connect::records::{
@@ -31,6 +32,9 @@ pub(super) struct SqlTransaction<'c> {
     org_id: OrgId,
     /// The events appended so far, inserted right before the commit.
     pending: RefCell<Vec<NewEvent>>,
+    /// Diagnostics channels that got lines, with the newest line's time and the
+    /// retention: trimmed once right before the commit, not once per line.
+    trims: RefCell<BTreeMap<&'static str, (DateTime<Utc>, Retention)>>,
 }
 
 impl<'c> SqlTransaction<'c> {
@@ -39,13 +43,30 @@ impl<'c> SqlTransaction<'c> {
             view: TransactionView::new(conn, org_id),
             org_id,
             pending: RefCell::new(Vec::new()),
+            trims: RefCell::new(BTreeMap::new()),
         }
     }
 
-    /// Numbers and inserts the appended events: the last statements of a write.
-    pub(super) fn insert_events(&self) -> Result<(), StorageError> {
+    /// The last statements of a write: trims the diagnostics channels that got lines,
+    /// then numbers and inserts the appended events.
+    pub(super) fn finish(&self) -> Result<(), StorageError> {
+        for (channel, (at, retention)) in self.trims.take() {
+            self.trim(channel, at, &retention)?;
+        }
         let pending = self.pending.take();
         super::events::insert(&mut self.conn(), self.org_id, &pending)
+    }
+
+    /// Notes that `channel` got a line at `at`, for [`Self::finish`] to trim.
+    pub(super) fn trim_later(
+        &self,
+        channel: &'static str,
+        at: DateTime<Utc>,
+        retention: &Retention,
+    ) {
+        let mut trims = self.trims.borrow_mut();
+        let entry = trims.entry(channel).or_insert((at, *retention));
+        *entry = (entry.0.max(at), *retention);
     }
 
     pub(super) fn conn(&self) -> RefMut<'_, &'c mut DbConnection> {
@@ -72,6 +93,14 @@ fn attempt_error(attempt: Attempt) -> StorageError {
 impl Transaction for SqlTransaction<'_> {
     fn apply(&self, decision: &Decision, now: DateTime<Utc>) -> Result<(), StorageError> {
         let events = tessera_service::events::derive(self, self.org_id, decision, now)?;
+        if decision.changes.iter().any(|change| {
+            matches!(
+                change,
+                Change::InsertTeam(_) | Change::UpdateTeam(_) | Change::DeleteTeam(_)
+            )
+        }) {
+            self.view.forget_teams();
+        }
         apply(&mut self.conn(), self.org_id, decision, now).map_err(attempt_error)?;
         self.pending.borrow_mut().extend(events);
         Ok(())
@@ -144,8 +173,9 @@ impl Transaction for SqlTransaction<'_> {
 
     fn touch_teams(&self, ids: &[TeamId], now: DateTime<Utc>) -> Result<(), StorageError> {
         let mut conn = self.conn();
-        // One keyed update per team, whatever its size.
-        for team in ids {
+        // One keyed update per SCIM group, whatever its size; a team this transaction
+        // read without a SCIM id (All Users, say) is skipped without a round trip.
+        for team in ids.iter().filter(|t| !self.view.known_without_scim_id(**t)) {
             diesel::update(teams::table.filter(teams::id.eq(team.to_string())))
                 .filter(teams::org_id.eq(self.org()))
                 .filter(teams::scim_id.is_not_null())

@@ -146,7 +146,7 @@ impl Store {
     }
 
     pub(super) fn delete_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let owned = webhook_endpoints::table
                 .filter(webhook_endpoints::id.eq(id))
@@ -171,7 +171,7 @@ impl Store {
     }
 
     pub(super) fn lease_webhooks(&self, request: &LeaseRequest) -> Result<Vec<WebhookEndpoint>> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let ids = due_ids(conn, to_db(request.now), to_i64(request.limit))?;
             if ids.is_empty() {
@@ -189,7 +189,7 @@ impl Store {
 
     pub(super) fn settle_webhook(&self, settlement: &Settlement) -> Result<bool> {
         let state = &settlement.state;
-        let mut conn = self.conn()?;
+        let mut conn = self.write_conn()?;
         write_transaction(&mut conn, |conn| {
             let updated = diesel::update(
                 webhook_endpoints::table
