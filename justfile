@@ -54,6 +54,10 @@ bench: setup
 bench-saml *FLAGS: setup
     bench/saml/run {{FLAGS}}
 
+# SCIM beside scim2-server under wrk, and on PostgreSQL with two servers; writes docs/performance.md (installs wrk and the peer)
+bench-scim *FLAGS: setup
+    bench/scim/run {{FLAGS}}
+
 # Throw issue #9's attacks at a release server, one line per scenario (docs/security.md); e.g. `just abuse --quick`
 abuse *FLAGS: setup
     cargo build --release --package tessera-server --package tessera-admin --package tessera-abuse
