@@ -183,8 +183,9 @@ pub trait Transaction: OrgView<Error = StorageError> {
     /// pairs in team then member SCIM id order.
     fn scim_members(&self, teams: &[TeamId]) -> Result<Vec<(TeamId, String)>, StorageError>;
 
-    /// How many SCIM-managed members the team has.
-    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError>;
+    /// Whether the team has more than `most` SCIM-managed members: a backend reads at
+    /// most `most + 1` of them, so the answer costs the same for any larger team.
+    fn scim_members_exceed(&self, team: TeamId, most: u64) -> Result<bool, StorageError>;
 
     /// Locks the SCIM resource for the rest of the write transaction, so the state
     /// read next is the one the write replaces (a no-op where writes are serial).

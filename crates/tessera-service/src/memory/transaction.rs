@@ -241,8 +241,8 @@ impl Transaction for MemoryTransaction<'_> {
         }))
     }
 
-    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError> {
-        Ok(self.scim_members(&[team])?.len() as u64)
+    fn scim_members_exceed(&self, team: TeamId, most: u64) -> Result<bool, StorageError> {
+        Ok(self.scim_members(&[team])?.len() as u64 > most)
     }
 
     fn lock_scim_resource(&self, _: ScimResourceKind, _: &str) -> Result<(), StorageError> {

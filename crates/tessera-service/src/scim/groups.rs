@@ -217,7 +217,7 @@ fn group_in(
     let with_members = match members {
         Members::Without => false,
         Members::All => true,
-        Members::UpTo(most) => tx.count_scim_members(team.id)? <= most,
+        Members::UpTo(most) => !tx.scim_members_exceed(team.id, most)?,
     };
     let list = if with_members {
         let mut by_team = members_of(tx, &[team.id], &caller.base_url)?;

@@ -159,13 +159,17 @@ impl SqlTransaction<'_> {
         Ok(pairs)
     }
 
-    pub(super) fn count_members(&self, team: TeamId) -> Result<u64> {
-        let count: i64 = memberships::table
+    /// Whether the team has more than `most` SCIM-managed members, reading at most
+    /// `most + 1` of them (a `COUNT(*)` read all 50,000 of a big group on each PATCH).
+    pub(super) fn members_exceed(&self, team: TeamId, most: u64) -> Result<bool> {
+        let beyond: Vec<String> = memberships::table
             .inner_join(users::table)
             .filter(memberships::team_id.eq(team.to_string()))
             .filter(users::scim_id.is_not_null())
-            .count()
-            .get_result(&mut **self.conn())?;
-        Ok(u64::try_from(count).unwrap_or(0))
+            .select(memberships::user_id)
+            .offset(i64::try_from(most).unwrap_or(i64::MAX))
+            .limit(1)
+            .load(&mut **self.conn())?;
+        Ok(!beyond.is_empty())
     }
 }

@@ -142,8 +142,8 @@ impl Transaction for SqlTransaction<'_> {
         Ok(self.members_of(teams)?)
     }
 
-    fn count_scim_members(&self, team: TeamId) -> Result<u64, StorageError> {
-        Ok(self.count_members(team)?)
+    fn scim_members_exceed(&self, team: TeamId, most: u64) -> Result<bool, StorageError> {
+        Ok(self.members_exceed(team, most)?)
     }
 
     fn lock_scim_resource(
