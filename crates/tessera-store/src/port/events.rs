@@ -1,7 +1,8 @@
 //! The event outbox over SQL: a write's events are numbered and inserted right
-//! before it commits (one counter `UPDATE … RETURNING`, then the rows: one multi-row insert on
-//! PostgreSQL, cached single-row inserts on SQLite), so the per-org counter row is
-//! locked only for the end of the transaction.
+//! before it commits, so the per-org counter row is locked only for the end of the
+//! transaction. On PostgreSQL the counter bump and the rows are one statement; on
+//! SQLite, one `UPDATE … RETURNING`, then cached single-row inserts. An org's first
+//! events insert its counter row, then the rows.
 
 use crate::DbConnection;
 use crate::schema::{event_counters, events};
@@ -132,10 +133,7 @@ fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, S
     let bump = diesel::update(event_counters::table.find(org))
         .set(event_counters::last_seq.eq(event_counters::last_seq + count))
         .returning(event_counters::last_seq);
-    match conn {
-        DbConnection::Postgresql(conn) => bump.get_result(conn).optional().map_err(db),
-        DbConnection::Sqlite(conn) => bump.get_result(conn).optional().map_err(db),
-    }
+    bump.get_result(conn).optional().map_err(db)
 }
 
 type Row = (i64, String, String, NaiveDateTime, String, String);
