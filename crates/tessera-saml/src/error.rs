@@ -29,7 +29,8 @@ pub enum SamlError {
         /// What the parser said.
         reason: String,
     },
-    /// A DTD, entity declaration or reference, processing instruction or comment.
+    /// A DTD, entity declaration or reference, processing instruction or comment, or a
+    /// construct far larger than any IdP sends (a long `InclusiveNamespaces` list).
     #[error("forbidden XML construct: {construct}")]
     ForbiddenXml {
         /// Which construct.

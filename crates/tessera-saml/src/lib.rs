@@ -54,9 +54,11 @@
 mod attributes;
 mod authn_request;
 mod binding;
+mod c14n;
 mod certificate;
 mod decrypt;
 mod error;
+mod fast_signature;
 mod idp_metadata;
 mod keygen;
 mod model;

@@ -36,6 +36,25 @@ fn algorithm<'a>(element: Option<&'a Element>, what: &'static str) -> Result<&'a
         .ok_or(SamlError::Missing { what })
 }
 
+/// More prefixes than any IdP lists in `InclusiveNamespaces` (one to three in practice).
+const MAX_INCLUSIVE_PREFIXES: usize = 16;
+
+/// Refuses an `InclusiveNamespaces` list longer than [`MAX_INCLUSIVE_PREFIXES`] under
+/// a c14n method: canonicalisation looks the list up for every element, so its length
+/// multiplies the work an anonymous sender can ask for.
+fn bounded_prefix_lists(method: Option<&Element>) -> Result<()> {
+    let lists = method.into_iter().flat_map(|m| &m.children);
+    for list in lists.filter(|c| c.name == "InclusiveNamespaces") {
+        let prefixes = list.attr("PrefixList").unwrap_or("");
+        if prefixes.split_ascii_whitespace().count() > MAX_INCLUSIVE_PREFIXES {
+            return Err(SamlError::ForbiddenXml {
+                construct: "an InclusiveNamespaces list of more than 16 prefixes",
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Holds `signature` (a child of the element with ID `parent_id`) to the SAML profile;
 /// returns whether it uses SHA-1.
 pub(crate) fn inspect(
@@ -68,6 +87,7 @@ pub(crate) fn inspect(
     if !C14N_ALGORITHMS.contains(&c14n) {
         return Err(not_allowed(c14n));
     }
+    bounded_prefix_lists(info.child(DSIG, "CanonicalizationMethod"))?;
     let mut sha1 = false;
     let method = algorithm(info.child(DSIG, "SignatureMethod"), "ds:SignatureMethod")?;
     if SHA1_SIGNATURE_METHODS.contains(&method) {
@@ -97,6 +117,7 @@ pub(crate) fn inspect(
             {
                 return Err(not_allowed(alg));
             }
+            bounded_prefix_lists(Some(transform))?;
         }
     }
     let digest = algorithm(reference.child(DSIG, "DigestMethod"), "ds:DigestMethod")?;

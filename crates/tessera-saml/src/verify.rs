@@ -15,9 +15,10 @@
 use crate::certificate::{Certificate, SpKeyPair};
 use crate::decrypt;
 use crate::error::{Result, SamlError};
+use crate::fast_signature::{self, Enveloped};
 use crate::model::{self, AssertionData, Envelope};
 use crate::names::{ASSERTION, DSIG, PROTOCOL, STATUS_SUCCESS, XML};
-use crate::signature;
+use crate::signature::{self, SignedBytes};
 use crate::xml_tree::{self, Element};
 use crate::xmlsec_shim::XmlDoc;
 use std::collections::HashSet;
@@ -145,43 +146,44 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
     if trust.certificates.is_empty() {
         return Err(SamlError::NoCertificateConfigured);
     }
-    let response_bytes = match response_signature {
+    let response_check = match response_signature {
         Some(signature) => {
             let id = id_of(&tree, "Response ID")?;
             let sha1 = signature::inspect(signature, "Response", id, trust.allow_sha1)?;
-            let doc = XmlDoc::parse(xml)?;
-            let root = doc.root().ok_or(SamlError::Missing { what: "root" })?;
-            doc.register_id(root)?;
-            let node = root.child(DSIG, "Signature").ok_or(SamlError::Missing {
-                what: "ds:Signature",
-            })?;
-            Some(signature::verify(
-                node,
-                "Response",
-                id,
-                trust.certificates,
-                sha1,
-            )?)
-        }
-        None => None,
-    };
-    let sha1_used = response_bytes.as_ref().is_some_and(|signed| signed.sha1);
-    let signed_response = match &response_bytes {
-        Some(signed) => {
-            let id = id_of(&tree, "Response ID")?;
-            let signed_tree = xml_tree::parse(&signed.bytes)?;
-            if !signed_tree.is(PROTOCOL, "Response") || signed_tree.attr("ID") != Some(id) {
-                return Err(SamlError::SignatureReference {
-                    signed: "Response",
-                    expected: id.to_owned(),
-                    found: qualified(&signed_tree),
-                });
+            let enveloped = Enveloped {
+                ancestors: &[],
+                signed: &tree,
+                signature,
+            };
+            if fast_path(xml, &enveloped, trust, sha1) {
+                Some(Checked::InTree)
+            } else {
+                let doc = XmlDoc::parse(xml)?;
+                let root = doc.root().ok_or(SamlError::Missing { what: "root" })?;
+                doc.register_id(root)?;
+                let node = root.child(DSIG, "Signature").ok_or(SamlError::Missing {
+                    what: "ds:Signature",
+                })?;
+                let signed = signature::verify(node, "Response", id, trust.certificates, sha1)?;
+                Some(Checked::Digested(signed))
             }
-            Some(signed_tree)
         }
         None => None,
     };
-    let envelope = model::envelope(signed_response.as_ref().unwrap_or(&tree))?;
+    let sha1_used = matches!(&response_check, Some(Checked::Digested(signed)) if signed.sha1);
+    let digested_response = match &response_check {
+        Some(Checked::Digested(signed)) => {
+            let id = id_of(&tree, "Response ID")?;
+            Some(signed_element(&signed.bytes, PROTOCOL, "Response", id)?)
+        }
+        _ => None,
+    };
+    let signed_response = match &response_check {
+        Some(Checked::InTree) => Some(&tree),
+        Some(Checked::Digested(_)) => digested_response.as_ref(),
+        None => None,
+    };
+    let envelope = model::envelope(signed_response.unwrap_or(&tree))?;
     let (assertion, assertion_sha1) = if shape.encrypted {
         let key = trust.decryption_key.ok_or(SamlError::NoDecryptionKey)?;
         let plain = decrypt::decrypt_assertion(assertion, key)?;
@@ -199,9 +201,15 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
             });
         }
         let plain_assertion = &tree.children[shape.index];
-        signed_assertion(&spliced, plain_assertion, trust, signed_response.is_some())?
+        signed_assertion(
+            &spliced,
+            &tree,
+            plain_assertion,
+            trust,
+            signed_response.is_some(),
+        )?
     } else {
-        match &signed_response {
+        match signed_response {
             // The verified Response signature covers the assertion and its signature:
             // that signature is held to the profile but not verified a second time.
             Some(response) => {
@@ -215,7 +223,7 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
                 let shape = check_shape(response)?;
                 (model::assertion(&response.children[shape.index])?, sha1)
             }
-            None => signed_assertion(xml, assertion, trust, false)?,
+            None => signed_assertion(xml, &tree, assertion, trust, false)?,
         }
     };
     Ok(Verified {
@@ -226,10 +234,49 @@ pub(crate) fn verify_response(xml: &[u8], trust: &Trust<'_>) -> Result<Verified>
     })
 }
 
-/// Reads `assertion` (a plain Assertion, direct child of the Response in `xml`) from
-/// its own signed bytes; or as it stands when the Response signature already covers it.
+/// How a signature was verified.
+enum Checked {
+    /// By [`fast_signature`]: what was digested is the canonical form of the tree's
+    /// own element, so claims are read from the tree.
+    InTree,
+    /// By xmlsec: claims are read from the bytes it digested.
+    Digested(SignedBytes),
+}
+
+/// True when [`fast_signature`] verified the signature (the common shape, SHA-2);
+/// false leaves the decision to xmlsec.
+fn fast_path(xml: &[u8], enveloped: &Enveloped<'_, '_>, trust: &Trust<'_>, sha1: bool) -> bool {
+    !sha1
+        && std::str::from_utf8(xml)
+            .ok()
+            .and_then(|input| fast_signature::verify(input, enveloped, trust.certificates))
+            .is_some()
+}
+
+/// The digested `bytes`, parsed: they must be the `{namespace}name` element with `id`.
+fn signed_element<'b>(
+    bytes: &'b [u8],
+    namespace: &str,
+    name: &'static str,
+    id: &str,
+) -> Result<Element<'b>> {
+    let tree = xml_tree::parse(bytes)?;
+    if !tree.is(namespace, name) || tree.attr("ID") != Some(id) {
+        return Err(SamlError::SignatureReference {
+            signed: name,
+            expected: id.to_owned(),
+            found: qualified(&tree),
+        });
+    }
+    Ok(tree)
+}
+
+/// Reads `assertion` (a plain Assertion, direct child of `root`, the Response parsed
+/// from `xml`) from its own signed bytes; or as it stands when the Response signature
+/// already covers it.
 fn signed_assertion(
     xml: &[u8],
+    root: &Element,
     assertion: &Element,
     trust: &Trust<'_>,
     covered_by_response: bool,
@@ -242,6 +289,14 @@ fn signed_assertion(
     };
     let id = id_of(assertion, "Assertion ID")?;
     let sha1 = signature::inspect(signature, "Assertion", id, trust.allow_sha1)?;
+    let enveloped = Enveloped {
+        ancestors: &[root],
+        signed: assertion,
+        signature,
+    };
+    if fast_path(xml, &enveloped, trust, sha1) {
+        return Ok((model::assertion(assertion)?, sha1));
+    }
     let doc = XmlDoc::parse(xml)?;
     let root = doc.root().ok_or(SamlError::Missing { what: "root" })?;
     let node = root
@@ -254,13 +309,6 @@ fn signed_assertion(
         what: "ds:Signature",
     })?;
     let signed = signature::verify(signature_node, "Assertion", id, trust.certificates, sha1)?;
-    let signed_tree = xml_tree::parse(&signed.bytes)?;
-    if !signed_tree.is(ASSERTION, "Assertion") || signed_tree.attr("ID") != Some(id) {
-        return Err(SamlError::SignatureReference {
-            signed: "Assertion",
-            expected: id.to_owned(),
-            found: qualified(&signed_tree),
-        });
-    }
+    let signed_tree = signed_element(&signed.bytes, ASSERTION, "Assertion", id)?;
     Ok((model::assertion(&signed_tree)?, signed.sha1))
 }

@@ -206,7 +206,8 @@ fn position(reader: &NsReader<&[u8]>) -> usize {
     usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX)
 }
 
-fn predefined_entity(name: &str) -> Option<char> {
+/// The character of one of XML's five predefined entities.
+pub(crate) fn predefined_entity(name: &str) -> Option<char> {
     match name {
         "lt" => Some('<'),
         "gt" => Some('>'),

@@ -341,3 +341,31 @@ fn a_deflate_bomb_stops_at_the_inflated_limit() {
         "{e:?}"
     );
 }
+
+/// A valid response whose reference transform lists 20,000 inclusive prefixes: each
+/// canonicalised element would look them all up, so it is refused before any c14n.
+#[test]
+fn a_long_inclusive_namespaces_list_is_refused_before_canonicalisation() {
+    let prefixes: Vec<String> = (0..20_000).map(|i| format!("p{i}")).collect();
+    let c14n = r#"<ns2:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#;
+    let listed = format!(
+        r#"<ns2:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="{}"/></ns2:Transform>"#,
+        prefixes.join(" ")
+    );
+    let xml = fixture("responses/bench-11k.xml");
+    assert!(xml.contains(c14n));
+    let e = validate_response(
+        &encode(&xml.replacen(c14n, &listed, 1)),
+        &sp(),
+        &idp(),
+        &Limits::default(),
+        now(),
+        &MemoryRequestIdStore::default(),
+        &MemoryReplayCache::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, SamlError::ForbiddenXml { construct } if construct.contains("InclusiveNamespaces")),
+        "{e:?}"
+    );
+}
