@@ -54,6 +54,10 @@ bench: setup
 bench-saml *FLAGS: setup
     bench/saml/run {{FLAGS}}
 
+# The SAML ACS under HTTP load (wrk, fresh signed responses) beside the library on the same responses; writes docs/performance.md
+bench-acs *FLAGS: setup
+    bench/saml/acs {{FLAGS}}
+
 # SCIM beside scim2-server under wrk, and on PostgreSQL with two servers; writes docs/performance.md (installs wrk and the peer)
 bench-scim *FLAGS: setup
     bench/scim/run {{FLAGS}}

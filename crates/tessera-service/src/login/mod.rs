@@ -32,6 +32,7 @@
 mod acs;
 mod binding;
 mod budget;
+mod certificates;
 mod ports;
 mod provider;
 mod records;
@@ -48,6 +49,7 @@ pub use start::{LoginRedirect, REQUEST_LIFETIME};
 use crate::diagnostics::Retention;
 use crate::storage::Storage;
 use budget::RefusalBudget;
+use certificates::CertificateCache;
 use std::sync::Arc;
 use tessera_saml::SpKeyPair;
 
@@ -88,6 +90,7 @@ pub struct LoginService {
     storage: Arc<dyn Storage>,
     config: LoginConfig,
     budget: RefusalBudget,
+    certificates: CertificateCache,
 }
 
 impl LoginService {
@@ -95,6 +98,7 @@ impl LoginService {
     pub fn new(storage: Arc<dyn Storage>, config: LoginConfig) -> Self {
         Self {
             budget: RefusalBudget::new(config.refusals_recorded_per_minute),
+            certificates: CertificateCache::default(),
             storage,
             config,
         }

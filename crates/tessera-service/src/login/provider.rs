@@ -1,12 +1,13 @@
 //! The two sides of an org's SAML connection for the SAML crate: our SP (from the
 //! config) and the org's IdP (from its stored settings).
 
+use super::certificates::CertificateCache;
 use super::{IdpSettings, LoginService};
 use crate::error::{ServiceError, ServiceResult};
 use crate::storage::OrgSummary;
 use crate::transact;
 use tessera_core::WorkspaceName;
-use tessera_saml::{AttributeMap, Certificate, IdentityProvider, ServiceProvider};
+use tessera_saml::{AttributeMap, IdentityProvider, ServiceProvider};
 
 /// What a login start or an ACS request of a workspace without SSO is told.
 pub(crate) const NOT_CONNECTED: &str = "Single sign-on is not set up for this workspace.";
@@ -42,16 +43,20 @@ impl LoginService {
             tx.idp_settings().map_err(ServiceError::from)
         })?
         .ok_or_else(|| ServiceError::conflict(not_connected))?;
-        let idp = identity_provider(&settings).map_err(ServiceError::internal)?;
+        let idp =
+            identity_provider(&settings, &self.certificates).map_err(ServiceError::internal)?;
         Ok((org, idp))
     }
 }
 
-fn identity_provider(settings: &IdpSettings) -> Result<IdentityProvider, String> {
+fn identity_provider(
+    settings: &IdpSettings,
+    cache: &CertificateCache,
+) -> Result<IdentityProvider, String> {
     let certificates = settings
         .certificates
         .iter()
-        .map(|b64| Certificate::parse(b64).map_err(|e| e.to_string()))
+        .map(|text| cache.parse(text))
         .collect::<Result<Vec<_>, _>>()?;
     let mut idp = IdentityProvider::new(&settings.entity_id, &settings.sso_url, certificates);
     idp.allow_idp_initiated = settings.allow_idp_initiated;
