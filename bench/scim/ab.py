@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Two Tessera builds side by side on one wrk scenario of bench/scim/wrk, rounds alternating
+(fresh SQLite file per round, 2,000 users preloaded, nothing pinned: server and wrk share both
+cores). For build changes such as decisions §32's SQLite flags:
+
+    bench/scim/ab.py BEFORE_DIR AFTER_DIR [--scenario create|filter|patch] [--rounds 5]
+
+Each DIR holds a release `tessera-server` and `scim-seed`. Prints each round's rate, p50 and p99,
+then the medians and the AFTER / BEFORE ratio per round pair. Needs wrk (bench/scim/run installs it)."""
+import argparse, os, statistics, tempfile
+import compare
+
+
+def one_round(bindir, scenario, args):
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite://{tmp}/bench.db"
+        token = compare.seed(bindir, url, "bench")
+        server = compare.start_tessera(bindir, url, "bench", token, None)
+        try:
+            group, ids = compare.preload(server, args.seeded)
+            ids_file = os.path.join(tmp, "ids.txt")
+            with open(ids_file, "w") as f:
+                f.write("\n".join(ids) + "\n")
+            env = {"BENCH_SEEDED": str(args.seeded), "BENCH_GROUP": group, "BENCH_IDS": ids_file}
+            return compare.wrk(server, scenario, args, None, env, "ab")
+        finally:
+            server.stop()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("before"), p.add_argument("after")
+    p.add_argument("--scenario", default="create", choices=["create", "filter", "patch"])
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--connections", type=int, default=16)
+    p.add_argument("--wrk-threads", type=int, default=2)
+    p.add_argument("--seeded", type=int, default=2000)
+    args = p.parse_args()
+    runs = {"before": [], "after": []}
+    for i in range(args.rounds):
+        order = ("before", "after") if i % 2 == 0 else ("after", "before")
+        for side in order:
+            r = one_round(getattr(args, side), args.scenario, args)
+            if r["errors"] > 0.001:
+                raise SystemExit(f"{side}: {r['errors']:.2%} of answers were not 2xx")
+            runs[side].append(r)
+            print(f"round {i + 1} {side:6s} {r['rate']:9,.0f}/s  p50 {r['p50']:.1f} ms  p99 {r['p99']:.1f} ms")
+    for side, rs in runs.items():
+        rates = [r["rate"] for r in rs]
+        print(f"{side:6s} median {statistics.median(rates):,.0f}/s ({min(rates):,.0f}-{max(rates):,.0f}), "
+              f"p99 median {statistics.median(r['p99'] for r in rs):.1f} ms")
+    ratios = [a["rate"] / b["rate"] for a, b in zip(runs["after"], runs["before"])]
+    print(f"after / before per round pair: median {statistics.median(ratios):.2f} "
+          f"({min(ratios):.2f}-{max(ratios):.2f})")
+
+
+if __name__ == "__main__":
+    main()
