@@ -7,7 +7,7 @@ cores). For build changes such as decisions §32's SQLite flags:
 
 Each DIR holds a release `tessera-server` and `scim-seed`. Prints each round's rate, p50 and p99,
 then the medians and the AFTER / BEFORE ratio per round pair. Needs wrk (bench/scim/run installs it)."""
-import argparse, os, statistics, tempfile
+import argparse, statistics, tempfile
 import compare
 
 
@@ -17,11 +17,7 @@ def one_round(bindir, scenario, args):
         token = compare.seed(bindir, url, "bench")
         server = compare.start_tessera(bindir, url, "bench", token, None)
         try:
-            group, ids = compare.preload(server, args.seeded)
-            ids_file = os.path.join(tmp, "ids.txt")
-            with open(ids_file, "w") as f:
-                f.write("\n".join(ids) + "\n")
-            env = {"BENCH_SEEDED": str(args.seeded), "BENCH_GROUP": group, "BENCH_IDS": ids_file}
+            env = compare.preload_for_wrk(server, args.seeded, tmp)
             return compare.wrk(server, scenario, args, None, env, "ab")
         finally:
             server.stop()
@@ -29,7 +25,8 @@ def one_round(bindir, scenario, args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("before"), p.add_argument("after")
+    p.add_argument("before")
+    p.add_argument("after")
     p.add_argument("--scenario", default="create", choices=["create", "filter", "patch"])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--seconds", type=int, default=10)

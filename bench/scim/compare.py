@@ -116,6 +116,16 @@ def preload(server, users):
     return group["id"], ids
 
 
+def preload_for_wrk(server, users, tmp):
+    """Preloads `server` (see `preload`) and returns the environment the wrk scenarios read:
+    the seeded count, the group and a file of the users' ids in `tmp`."""
+    group, ids = preload(server, users)
+    ids_file = os.path.join(tmp, "ids.txt")
+    with open(ids_file, "w") as f:
+        f.write("\n".join(ids) + "\n")
+    return {"BENCH_SEEDED": str(users), "BENCH_GROUP": group, "BENCH_IDS": ids_file}
+
+
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
@@ -150,11 +160,7 @@ def measure_side(side, args, round_no):
         else:
             server = start_peer(args.peer, server_cpu)
         try:
-            group, ids = preload(server, args.seeded)
-            ids_file = os.path.join(tmp, "ids.txt")
-            with open(ids_file, "w") as f:
-                f.write("\n".join(ids) + "\n")
-            env = {"BENCH_SEEDED": str(args.seeded), "BENCH_GROUP": group, "BENCH_IDS": ids_file}
+            env = preload_for_wrk(server, args.seeded, tmp)
             return {scenario: wrk(server, scenario, args, client_cpu, env, f"r{round_no}")
                     for scenario in ("create", "filter", "patch")}
         finally:
