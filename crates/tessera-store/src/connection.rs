@@ -1,12 +1,12 @@
 //! One connection type over both backends, and the pool that hands them out.
 
+use crate::group_commit::WriteLane;
 use crate::{Result, StoreError};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection to either backend; every query in this crate is written once against it.
@@ -83,8 +83,8 @@ struct SqlitePragmas;
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// WAL pages after which a committing writer checkpoints itself: only a safety net
-/// (writes outside [`write_transaction`]), ten times SQLite's default, since
-/// [`write_transaction`] checkpoints outside the write lock.
+/// (writes outside the [`WriteLane`]), ten times SQLite's default, since the lane
+/// checkpoints outside the write lock.
 const SQLITE_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
@@ -115,14 +115,14 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub(crate) type DbPool = Pool<ConnectionManager<DbConnection>>;
 
 /// The pools of a store: `pool` for reads (and every write on PostgreSQL or an
-/// in-memory SQLite database); `writer`, one connection for the write transactions
-/// of a SQLite file. SQLite admits one writer at a time anyway, and a connection drops
+/// in-memory SQLite database); `writer`, the lane of a SQLite file's write
+/// transactions, with its one connection. SQLite admits one writer at a time anyway, and a connection drops
 /// its whole page cache whenever another connection has written since its last read:
 /// one writer connection keeps its cache across writes instead of reading the pages
 /// it needs back from the file on every write.
 pub(crate) struct Pools {
     pub(crate) pool: DbPool,
-    pub(crate) writer: Option<DbPool>,
+    pub(crate) writer: Option<Arc<WriteLane>>,
     pub(crate) backend: Backend,
 }
 
@@ -135,7 +135,7 @@ pub(crate) fn build_pools(url: &str, max_size: u32) -> Result<Pools> {
     };
     let in_memory = target == ":memory:";
     let writer = (backend == Backend::Sqlite && !in_memory)
-        .then(|| build_pool(url, &target, 1, false))
+        .then(|| WriteLane::for_file(&target, || build_pool(url, &target, 1, false)))
         .transpose()?;
     let pool = build_pool(url, &target, max_size, in_memory)?;
     Ok(Pools {
@@ -162,36 +162,10 @@ fn build_pool(url: &str, target: &str, max_size: u32, in_memory: bool) -> Result
         .map_err(|e| StoreError::Connect(format!("{}: {e}", redact(url))))
 }
 
-/// Queues this process's SQLite write transactions (one queue for every SQLite file;
-/// a server opens one). SQLite admits one writer at a time, and a writer that finds the
-/// lock taken sleeps in the busy handler (1, 2, 5, 10, … ms) while the lock may already
-/// be free; waiting here hands it on at once. Other processes still meet the busy
-/// timeout.
-static SQLITE_WRITER: Mutex<()> = Mutex::new(());
-
-/// SQLite write transactions between two checkpoints run by this process (about as
-/// many WAL pages as SQLite's default automatic checkpoint).
-const SQLITE_CHECKPOINT_EVERY: u64 = 100;
-
-/// Write transactions committed by this process on SQLite.
-static SQLITE_COMMITS: AtomicU64 = AtomicU64::new(0);
-
-/// Every [`SQLITE_CHECKPOINT_EVERY`] commits, copies the WAL back into the database
-/// after the write lock is released, so the next writer does not wait for the copy and
-/// its fsync (the automatic checkpoint would run inside the committing writer). A
-/// passive checkpoint never blocks; the commit stands whatever it reports.
-fn checkpoint_now_and_then(conn: &mut DbConnection) {
-    let commits = SQLITE_COMMITS.fetch_add(1, Ordering::Relaxed) + 1;
-    if commits.is_multiple_of(SQLITE_CHECKPOINT_EVERY)
-        && let Err(error) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
-    {
-        tracing::warn!(%error, "SQLite WAL checkpoint failed");
-    }
-}
-
-/// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite (a deferred
+/// Runs `work` in a write transaction of its own: `BEGIN IMMEDIATE` on SQLite (a deferred
 /// transaction that reads before it writes fails under concurrency instead of waiting),
-/// a plain transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`.
+/// a plain transaction on PostgreSQL. Commits on `Ok`, rolls back on `Err`. A SQLite
+/// file's writes go through its [`crate::group_commit::WriteLane`] instead.
 pub(crate) fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
@@ -199,25 +173,15 @@ pub(crate) fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    // The guard protects no data, so a panic elsewhere leaves nothing to recover.
-    let writer = match conn {
+    match conn {
         DbConnection::Sqlite(sqlite) => {
-            let guard = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-            Some(guard)
         }
-        DbConnection::Postgresql(pg) => {
-            AnsiTransactionManager::begin_transaction(pg)?;
-            None
-        }
-    };
+        DbConnection::Postgresql(pg) => AnsiTransactionManager::begin_transaction(pg)?,
+    }
     match work(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            if writer.is_some() {
-                drop(writer);
-                checkpoint_now_and_then(conn);
-            }
             Ok(value)
         }
         Err(error) => {

@@ -70,6 +70,10 @@ pub enum StoreError {
     /// A storage failure reported through the services' port.
     #[error("storage failed: {0}")]
     Failed(String),
+    /// The write ran, but the commit it shared with other writes failed (see
+    /// decisions §33): nothing of it was stored.
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),
@@ -103,6 +107,7 @@ impl From<StoreError> for tessera_service::ServiceError {
             | StoreError::Migration(_)
             | StoreError::Corrupt { .. }
             | StoreError::Failed(_)
+            | StoreError::NotCommitted(_)
             | StoreError::Database(_) => ServiceError::internal(text),
         }
     }

@@ -1,7 +1,6 @@
 //! Invitation links (U2, U7): a token, shown once, that lets an invited person set a
 //! password (password accounts) or find their way to SSO. Only its hash is stored.
 
-use crate::connection::write_transaction;
 use crate::orgs::corrupt;
 use crate::schema::{invitations, users};
 use crate::time::to_db;
@@ -35,8 +34,7 @@ impl Store {
     ) -> Result<String> {
         let token = generate_token("tsr_inv");
         let hash = TokenHash::of(&token);
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let email: Option<String> = users::table
                 .filter(users::org_id.eq(org_id.to_string()))
                 .filter(users::id.eq(user_id.to_string()))
@@ -93,8 +91,7 @@ impl Store {
         password_hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<OpenInvitation>> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let Some(open) = find_open(conn, token, now)? else {
                 return Ok(None);
             };

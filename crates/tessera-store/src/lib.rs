@@ -42,6 +42,7 @@
 mod connect;
 mod connection;
 mod error;
+mod group_commit;
 mod invitations;
 mod orgs;
 mod policy;

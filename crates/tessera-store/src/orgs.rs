@@ -1,6 +1,5 @@
 //! Orgs, their built-in teams and their audit log.
 
-use crate::connection::write_transaction;
 use crate::records::{AuditEntry, Org, OrgSummary, Team};
 use crate::schema::{audit_log, memberships, orgs, teams, users};
 use crate::time::{from_db, to_db};
@@ -138,8 +137,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Org> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let taken: i64 = orgs::table
                 .filter(orgs::name.eq(name.as_str()))
                 .count()
@@ -261,8 +259,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Org> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let org = find_org(conn, name)?;
             if org.sso_enabled == enabled {
                 return Ok(org);

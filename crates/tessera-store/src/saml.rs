@@ -2,7 +2,6 @@
 //! orgs. What a login needs (IdP settings, request ids, replay cache) is behind the
 //! services' port (`port/saml.rs`).
 
-use crate::connection::write_transaction;
 use crate::orgs::{AuditWrite, append_audit};
 use crate::schema::{idp_connections, orgs};
 use crate::time::to_db;
@@ -42,8 +41,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             if let Some(allow) = options.allow_idp_initiated {
                 diesel::update(orgs::table.filter(orgs::id.eq(org_id.to_string())))
                     .set((

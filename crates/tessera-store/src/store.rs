@@ -1,10 +1,12 @@
 //! The store handle: a pool plus the migrations.
 
-use crate::connection::{DbPool, build_pools, redact};
+use crate::connection::{DbPool, build_pools, redact, write_transaction};
+use crate::group_commit::WriteLane;
 use crate::{Backend, DbConnection, Result, StoreError};
 use diesel::RunQueryDsl;
 use diesel::r2d2::{ConnectionManager, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::sync::Arc;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -16,8 +18,8 @@ const DEFAULT_POOL_SIZE: u32 = 16;
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
-    /// The one connection of a SQLite file's write transactions (see `Pools`).
-    writer: Option<DbPool>,
+    /// The write lane of a SQLite file, with its one connection (see `Pools`).
+    writer: Option<Arc<WriteLane>>,
     backend: Backend,
     url: String,
 }
@@ -81,9 +83,19 @@ impl Store {
         Ok(self.pool.get()?)
     }
 
-    /// The connection for a write transaction: a SQLite file's one writer connection,
-    /// else a pooled one.
-    pub(crate) fn write_conn(&self) -> Result<PooledConnection<ConnectionManager<DbConnection>>> {
-        Ok(self.writer.as_ref().unwrap_or(&self.pool).get()?)
+    /// Runs `work` as one write transaction: on a SQLite file through its lane (group
+    /// commit, decisions §33), else in a transaction of its own on a pooled connection.
+    /// Answers once the write is committed, or with why it is not.
+    pub(crate) fn in_write_transaction<T, E>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        match &self.writer {
+            Some(lane) => lane.write(work),
+            None => write_transaction(&mut *self.conn()?, work),
+        }
     }
 }

@@ -1,7 +1,6 @@
 //! Bearer tokens: SCIM tokens (one live per org, C3) and admin API tokens (per account
 //! admin). Only hashes are stored; the token itself is returned once, at issue.
 
-use crate::connection::write_transaction;
 use crate::orgs::{AuditWrite, append_audit, corrupt};
 use crate::schema::{admin_tokens, scim_tokens, users};
 use crate::time::to_db;
@@ -33,8 +32,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| issue_scim_token(conn, org_id, actor, now))
+        self.in_write_transaction(|conn| issue_scim_token(conn, org_id, actor, now))
     }
 
     /// Whether `token` is the org's live SCIM token. The org's live hashes are compared
@@ -61,8 +59,7 @@ impl Store {
     ) -> Result<String> {
         let token = generate_token(ADMIN_PREFIX);
         let hash = TokenHash::of(&token);
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let found: Option<(String, String, String)> = users::table
                 .filter(users::org_id.eq(org_id.to_string()))
                 .filter(users::email_normalized.eq(email.normalized()))

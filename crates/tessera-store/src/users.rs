@@ -1,6 +1,5 @@
 //! User accounts created directly (the demo admin) and user listings.
 
-use crate::connection::write_transaction;
 use crate::orgs::{AuditWrite, append_audit, corrupt};
 use crate::records::{NewUser, User};
 use crate::schema::{memberships, teams, users};
@@ -76,8 +75,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<User> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let taken: i64 = users::table
                 .filter(users::org_id.eq(org_id.to_string()))
                 .filter(users::email_normalized.eq(user.email.normalized()))

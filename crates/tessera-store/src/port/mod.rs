@@ -12,7 +12,6 @@ mod scim;
 mod transaction;
 mod webhooks;
 
-use crate::connection::write_transaction;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -51,6 +50,12 @@ fn from_diesel(error: &DieselError) -> StorageError {
 
 /// A unit of work's failure, or the transaction's own (begin, commit, rollback).
 struct Failed(ServiceError);
+
+impl From<StoreError> for Failed {
+    fn from(error: StoreError) -> Self {
+        Failed(StorageError::from(error).into())
+    }
+}
 
 impl From<DieselError> for Failed {
     fn from(error: DieselError) -> Self {
@@ -93,8 +98,7 @@ impl Storage for Store {
         org: OrgId,
         work: &mut dyn FnMut(&dyn Transaction) -> ServiceResult<()>,
     ) -> ServiceResult<()> {
-        let mut conn = self.write_conn().map_err(StorageError::from)?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let tx = SqlTransaction::new(conn, org);
             work(&tx).map_err(Failed)?;
             tx.finish().map_err(|e| Failed(e.into()))
@@ -181,15 +185,13 @@ impl Storage for Store {
     }
 
     fn save_salesforce_state(&self, state: &SalesforceState) -> Result<(), StorageError> {
-        let mut conn = self.write_conn()?;
-        Ok(salesforce::save_state(&mut conn, state)?)
+        Ok(salesforce::save_state(self, state)?)
     }
 
     fn take_salesforce_state(
         &self,
         state_hash: &TokenHash,
     ) -> Result<Option<SalesforceState>, StorageError> {
-        let mut conn = self.write_conn()?;
-        Ok(salesforce::take_state(&mut conn, state_hash)?)
+        Ok(salesforce::take_state(self, state_hash)?)
     }
 }

@@ -4,19 +4,18 @@
 //! checks are the service's.
 
 use super::transaction::SqlTransaction;
-use crate::connection::write_transaction;
 use crate::orgs::corrupt;
 use crate::schema::{salesforce_links, salesforce_states};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, Result, StoreError};
+use crate::{Result, Store, StoreError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tessera_core::{TokenHash, UserId};
 use tessera_service::login::salesforce::{SalesforceLink, SalesforceState};
 
 /// Stores a started login, purging the expired ones first.
-pub(super) fn save_state(conn: &mut DbConnection, state: &SalesforceState) -> Result<()> {
-    write_transaction(conn, |conn| {
+pub(super) fn save_state(store: &Store, state: &SalesforceState) -> Result<()> {
+    store.in_write_transaction(|conn| {
         diesel::delete(
             salesforce_states::table
                 .filter(salesforce_states::expires_at.le(to_db(state.created_at))),
@@ -51,11 +50,8 @@ type StateRow = (
 );
 
 /// Deletes the started login and answers it, when this call deleted it.
-pub(super) fn take_state(
-    conn: &mut DbConnection,
-    hash: &TokenHash,
-) -> Result<Option<SalesforceState>> {
-    write_transaction(conn, |conn| {
+pub(super) fn take_state(store: &Store, hash: &TokenHash) -> Result<Option<SalesforceState>> {
+    store.in_write_transaction(|conn| {
         let row: Option<StateRow> = salesforce_states::table
             .filter(salesforce_states::state_hash.eq(hash.as_str()))
             .select((

@@ -3,7 +3,6 @@
 //! PostgreSQL the due rows are locked with `FOR UPDATE SKIP LOCKED`, so servers
 //! sharing the database lease disjoint endpoints without waiting for each other.
 
-use crate::connection::write_transaction;
 use crate::schema::{webhook_attempts, webhook_dead_letters, webhook_endpoints};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, Result, Store, StoreError};
@@ -146,8 +145,7 @@ impl Store {
     }
 
     pub(super) fn delete_webhook_endpoint(&self, org: OrgId, id: &str) -> Result<bool> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let owned = webhook_endpoints::table
                 .filter(webhook_endpoints::id.eq(id))
                 .filter(webhook_endpoints::org_id.eq(org.to_string()))
@@ -171,8 +169,7 @@ impl Store {
     }
 
     pub(super) fn lease_webhooks(&self, request: &LeaseRequest) -> Result<Vec<WebhookEndpoint>> {
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let ids = due_ids(conn, to_db(request.now), to_i64(request.limit))?;
             if ids.is_empty() {
                 return Ok(Vec::new());
@@ -189,8 +186,7 @@ impl Store {
 
     pub(super) fn settle_webhook(&self, settlement: &Settlement) -> Result<bool> {
         let state = &settlement.state;
-        let mut conn = self.write_conn()?;
-        write_transaction(&mut conn, |conn| {
+        self.in_write_transaction(|conn| {
             let updated = diesel::update(
                 webhook_endpoints::table
                     .filter(webhook_endpoints::id.eq(&settlement.endpoint))
