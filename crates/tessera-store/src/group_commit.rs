@@ -6,8 +6,9 @@
 //! is full) commits them all. A write whose work fails rolls back its savepoint only and
 //! returns at once; a write whose work succeeded returns once its group has committed, so
 //! nothing is reported written before it is. If the commit fails, every write of the group
-//! fails. The connection passes from thread to thread; the work never does, so it needs
-//! not be `Send`.
+//! fails. The connection passes from thread to thread; the work never does, so it need
+//! not be `Send`. Since a write may wait for the work of the writes queued behind it,
+//! no caller may hold, while it writes, a lock that another write's work takes.
 
 use crate::StoreError;
 use crate::connection::{DbConnection, DbPool};
@@ -84,9 +85,9 @@ enum Savepoint {
 static LANES: Mutex<Vec<(String, Weak<WriteLane>)>> = Mutex::new(Vec::new());
 
 impl WriteLane {
-    /// The lane of the file at `path`, made with `writer` if this process has none yet.
-    /// `connect` makes a one-connection pool on the file: one for the writer, one for
-    /// the checkpointer.
+    /// The lane of the file at `path`, made if this process has none yet. `connect`
+    /// makes a one-connection pool on the file: one for the writer, one for the
+    /// checkpointer.
     pub(crate) fn for_file(
         path: &str,
         connect: impl Fn() -> crate::Result<DbPool>,

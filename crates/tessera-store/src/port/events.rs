@@ -1,8 +1,10 @@
-//! The event outbox over SQL: a write's events are numbered and inserted right
-//! before it commits, so the per-org counter row is locked only for the end of the
-//! transaction. On PostgreSQL the counter bump and the rows are one statement; on
-//! SQLite, one `UPDATE … RETURNING`, then cached single-row inserts. An org's first
-//! events insert its counter row, then the rows.
+//! The event outbox over SQL: a write's events go in right before it commits, and
+//! get the org's next seqs from its counter row, the org's lock. On SQLite (one writer
+//! at a time) they are numbered as they go in: one `UPDATE … RETURNING` on the counter,
+//! then cached single-row inserts; an org's first events insert its counter row. On
+//! PostgreSQL they go in with placeholder seqs below zero, in one statement, and a
+//! deferred trigger numbers them as the transaction commits (decisions §34), so the
+//! counter row is locked only inside `COMMIT`.
 
 use crate::DbConnection;
 use crate::schema::{event_counters, events};
@@ -14,9 +16,9 @@ use tessera_core::OrgId;
 use tessera_service::StorageError;
 use tessera_service::events::{Event, EventSource, EventType, MAX_PAGE, NewEvent};
 
-/// Gives `pending` the org's next seqs and inserts them. The counter row is the
-/// org's lock: a concurrent writer of the same org waits here until this one
-/// commits or rolls back (a rolled-back bump never happened), so seqs have no gaps.
+/// Inserts `pending` as the org's next events. A concurrent writer of the same org
+/// waits on the counter row until this one commits or rolls back (a rolled-back bump
+/// never happened), so seqs have no gaps.
 pub(super) fn insert(
     conn: &mut DbConnection,
     org: OrgId,
@@ -26,13 +28,11 @@ pub(super) fn insert(
         return Ok(());
     }
     let org = org.to_string();
+    if let DbConnection::Postgresql(pg) = conn {
+        return insert_to_number_at_commit(pg, &org, pending);
+    }
     let count = i64::try_from(pending.len())
         .map_err(|_| StorageError::Internal("too many events in one write".into()))?;
-    if let DbConnection::Postgresql(pg) = conn
-        && bump_and_insert_pg(pg, &org, count, pending)?
-    {
-        return Ok(());
-    }
     let last = match bump(conn, &org, count)? {
         Some(last) => last,
         None => {
@@ -48,12 +48,11 @@ pub(super) fn insert(
             count
         }
     };
-    let first = last - count + 1;
-    let rows: Vec<_> = pending
-        .iter()
-        .zip(first..)
-        .map(|(event, seq)| {
-            (
+    // In process, one cached single-row INSERT per event is cheaper than preparing a
+    // multi-row statement whose text depends on the count.
+    for (event, seq) in pending.iter().zip(last - count + 1..) {
+        diesel::insert_into(events::table)
+            .values((
                 events::org_id.eq(&org),
                 events::seq.eq(seq),
                 events::id.eq(uuid::Uuid::new_v4().to_string()),
@@ -61,50 +60,28 @@ pub(super) fn insert(
                 events::occurred_at.eq(to_db(event.occurred_at)),
                 events::source.eq(event.source.as_str()),
                 events::data.eq(event.data.to_string()),
-            )
-        })
-        .collect();
-    match conn {
-        // In process, one cached single-row INSERT per event is cheaper than preparing
-        // a multi-row statement whose text depends on the count.
-        DbConnection::Sqlite(conn) => {
-            for row in rows {
-                diesel::insert_into(events::table)
-                    .values(row)
-                    .execute(conn)
-                    .map_err(db)?;
-            }
-        }
-        // Over the network, one multi-row INSERT: one round trip.
-        DbConnection::Postgresql(conn) => {
-            diesel::insert_into(events::table)
-                .values(rows)
-                .execute(conn)
-                .map_err(db)?;
-        }
+            ))
+            .execute(conn)
+            .map_err(db)?;
     }
     Ok(())
 }
 
-/// PostgreSQL: bumps the counter and inserts the events in one statement, so the
-/// counter row stays locked for one round trip plus the commit (writers of one org
-/// queue on it). Answers `false`, having written nothing, when the org has no counter
-/// yet.
-fn bump_and_insert_pg(
+/// PostgreSQL: inserts the events in one statement (one round trip), in order, with
+/// placeholder seqs below zero; the `events_numbered_at_commit` trigger numbers them
+/// during `COMMIT`, the org's first events making its counter row.
+fn insert_to_number_at_commit(
     conn: &mut PgConnection,
     org: &str,
-    count: i64,
     pending: &[NewEvent],
-) -> Result<bool, StorageError> {
-    use diesel::sql_types::{Array, BigInt, Text, Timestamp};
-    const SQL: &str = "WITH bumped AS (\
-          UPDATE event_counters SET last_seq = last_seq + $2 WHERE org_id = $1 \
-          RETURNING last_seq) \
-        INSERT INTO events (org_id, seq, id, event_type, occurred_at, source, data) \
-        SELECT $1, bumped.last_seq - $2 + e.ord, e.id, e.event_type, e.occurred_at, \
+) -> Result<(), StorageError> {
+    use diesel::sql_types::{Array, Text, Timestamp};
+    const SQL: &str = "INSERT INTO events (org_id, seq, id, event_type, occurred_at, source, data) \
+        SELECT $1, -nextval('event_placeholders'), e.id, e.event_type, e.occurred_at, \
                e.source, e.data \
-          FROM bumped, unnest($3, $4, $5, $6, $7) \
-               WITH ORDINALITY AS e(id, event_type, occurred_at, source, data, ord)";
+          FROM unnest($2, $3, $4, $5, $6) \
+               WITH ORDINALITY AS e(id, event_type, occurred_at, source, data, ord) \
+         ORDER BY e.ord";
     let ids: Vec<String> = pending
         .iter()
         .map(|_| uuid::Uuid::new_v4().to_string())
@@ -113,9 +90,8 @@ fn bump_and_insert_pg(
     let times: Vec<NaiveDateTime> = pending.iter().map(|e| to_db(e.occurred_at)).collect();
     let sources: Vec<&str> = pending.iter().map(|e| e.source.as_str()).collect();
     let data: Vec<String> = pending.iter().map(|e| e.data.to_string()).collect();
-    let inserted = diesel::sql_query(SQL)
+    diesel::sql_query(SQL)
         .bind::<Text, _>(org)
-        .bind::<BigInt, _>(count)
         .bind::<Array<Text>, _>(ids)
         .bind::<Array<Text>, _>(types)
         .bind::<Array<Timestamp>, _>(times)
@@ -123,12 +99,12 @@ fn bump_and_insert_pg(
         .bind::<Array<Text>, _>(data)
         .execute(conn)
         .map_err(db)?;
-    Ok(inserted > 0)
+    Ok(())
 }
 
 /// Adds `count` to the org's counter and answers its new value; `None` when the org
-/// has no counter yet. One `UPDATE … RETURNING` on both backends (the bundled SQLite
-/// is newer than 3.35).
+/// has no counter yet. One `UPDATE … RETURNING` (the bundled SQLite is newer than
+/// 3.35).
 fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, StorageError> {
     let bump = diesel::update(event_counters::table.find(org))
         .set(event_counters::last_seq.eq(event_counters::last_seq + count))
