@@ -3,7 +3,9 @@
 (fresh SQLite file per round, 2,000 users preloaded, nothing pinned: server and wrk share both
 cores). For build changes such as decisions §32's SQLite flags:
 
-    bench/scim/ab.py BEFORE_DIR AFTER_DIR [--scenario create|filter|patch] [--rounds 5]
+    bench/scim/ab.py BEFORE_DIR AFTER_DIR [--scenario create|filter|patch] [--rounds 5] [--pin]
+
+--pin puts the server on CPU 0 and wrk on CPU 1, as bench/scim/run's table beside the peer.
 
 Each DIR holds a release `tessera-server` and `scim-seed`. Prints each round's rate, p50 and p99,
 then the medians and the AFTER / BEFORE ratio per round pair. Needs wrk (bench/scim/run installs it)."""
@@ -15,10 +17,11 @@ def one_round(bindir, scenario, args):
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite://{tmp}/bench.db"
         token = compare.seed(bindir, url, "bench")
-        server = compare.start_tessera(bindir, url, "bench", token, None)
+        server_cpu, wrk_cpu = ("0", "1") if args.pin else (None, None)
+        server = compare.start_tessera(bindir, url, "bench", token, server_cpu)
         try:
             env = compare.preload_for_wrk(server, args.seeded, tmp)
-            return compare.wrk(server, scenario, args, None, env, "ab")
+            return compare.wrk(server, scenario, args, wrk_cpu, env, "ab")
         finally:
             server.stop()
 
@@ -33,6 +36,7 @@ def main():
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--seeded", type=int, default=2000)
+    p.add_argument("--pin", action="store_true", help="server on CPU 0, wrk on CPU 1")
     args = p.parse_args()
     runs = {"before": [], "after": []}
     for i in range(args.rounds):

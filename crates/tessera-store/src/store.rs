@@ -15,6 +15,12 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 const DEFAULT_POOL_SIZE: u32 = 16;
 
 /// A handle on the database. Cheap to clone; every clone shares one pool.
+///
+/// On a SQLite file, writes queued behind each other share one transaction (group
+/// commit, decisions §33): a write returns once its group has committed, which may be
+/// after the work of the writes queued behind it. So work given to
+/// [`tessera_service::Storage::write`] must not wait for a lock that another thread
+/// holds while it writes.
 #[derive(Clone)]
 pub struct Store {
     pool: DbPool,
