@@ -37,6 +37,21 @@ pub trait Storage: Send + Sync {
     /// Whether `token` is a live SCIM token of the org (compared in constant time).
     fn scim_token_matches(&self, org: OrgId, token: &str) -> Result<bool, StorageError>;
 
+    /// The org of `workspace` when `token` is one of its live SCIM tokens; `None` for an
+    /// unknown workspace and for a token it does not hold alike. The default asks
+    /// [`Self::org_by_workspace`], then [`Self::scim_token_matches`]; a backend may
+    /// answer in one lookup.
+    fn org_for_scim_token(
+        &self,
+        workspace: &WorkspaceName,
+        token: &str,
+    ) -> Result<Option<OrgSummary>, StorageError> {
+        match self.org_by_workspace(workspace)? {
+            Some(org) if self.scim_token_matches(org.id, token)? => Ok(Some(org)),
+            _ => Ok(None),
+        }
+    }
+
     /// Runs `work` over one consistent read of the org's data.
     fn read(
         &self,

@@ -2,12 +2,14 @@
 //! admin). Only hashes are stored; the token itself is returned once, at issue.
 
 use crate::orgs::{AuditWrite, append_audit, corrupt};
-use crate::schema::{admin_tokens, scim_tokens, users};
+use crate::schema::{admin_tokens, orgs, scim_tokens, users};
 use crate::time::to_db;
 use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use tessera_core::{Email, OrgId, Role, TokenHash, UserId, UserStatus, generate_token};
+use tessera_core::{
+    Email, OrgId, Role, TokenHash, UserId, UserStatus, WorkspaceName, generate_token,
+};
 use tessera_policy::Actor;
 use tessera_service::connect::SCIM_TOKEN_PREFIX;
 
@@ -47,6 +49,28 @@ impl Store {
         Ok(hashes
             .into_iter()
             .any(|hash| TokenHash::from_stored(hash).matches(token)))
+    }
+
+    /// The id and SSO switch of the org named `workspace`, when `token` is one of its
+    /// live SCIM tokens: the org and its tokens in one query (compared in constant time).
+    pub(crate) fn org_holding_scim_token(
+        &self,
+        workspace: &WorkspaceName,
+        token: &str,
+    ) -> Result<Option<(OrgId, bool)>> {
+        let rows: Vec<(String, bool, String)> = scim_tokens::table
+            .inner_join(orgs::table.on(orgs::id.eq(scim_tokens::org_id)))
+            .filter(orgs::name.eq(workspace.as_str()))
+            .filter(scim_tokens::revoked_at.is_null())
+            .select((orgs::id, orgs::sso_enabled, scim_tokens::token_hash))
+            .load(&mut *self.conn()?)?;
+        let Some((id, sso_enabled, _)) = rows
+            .into_iter()
+            .find(|(_, _, hash)| TokenHash::from_stored(hash.clone()).matches(token))
+        else {
+            return Ok(None);
+        };
+        Ok(Some((id.parse().map_err(corrupt("orgs.id"))?, sso_enabled)))
     }
 
     /// Issues an admin API token for the org's account admin with this email.

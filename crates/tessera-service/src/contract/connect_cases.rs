@@ -85,6 +85,23 @@ fn every_step_reads_back(backend: &dyn Backend) {
     let second = connect.issue_scim_token(org, BY, t0()).unwrap();
     assert!(!storage.scim_token_matches(org, &first).unwrap(), "C3");
     assert!(storage.scim_token_matches(org, &second).unwrap());
+    // C3 for SCIM callers: only the live token, only for its own workspace.
+    let caller = |name: &str, token: &str| {
+        storage
+            .org_for_scim_token(&workspace(name), token)
+            .unwrap()
+            .map(|found| (found.id, found.workspace))
+    };
+    assert_eq!(caller("walk", &second), Some((org, workspace("walk"))));
+    assert_eq!(caller("walk", &first), None, "C3: the replaced token");
+    let other = org_at_idp_step(backend, "walkother");
+    connect
+        .set_idp(other, &idp("https://idp.example/walkother"), BY, t0())
+        .unwrap();
+    let others = connect.issue_scim_token(other, BY, t0()).unwrap();
+    assert_eq!(caller("walkother", &second), None, "another org's token");
+    assert_eq!(caller("walk", &others), None, "another org's token");
+    assert_eq!(caller("nowhere", &second), None, "an unknown workspace");
     connect.complete(org, BY, t0()).unwrap();
     let done = connect.walkthrough(org).unwrap();
     assert_eq!((done.step, done.next), (WalkthroughStep::Connected, None));

@@ -182,10 +182,10 @@ impl ScimService {
         })?;
         let invalid = "the bearer token is not valid for this workspace";
         let name = WorkspaceName::parse(workspace).map_err(|_| unauthorized(invalid))?;
-        let org = match self.storage.org_by_workspace(&name)? {
-            Some(org) if self.storage.scim_token_matches(org.id, token)? => org,
-            _ => return Err(unauthorized(invalid).into()),
-        };
+        let org = self
+            .storage
+            .org_for_scim_token(&name, token)?
+            .ok_or_else(|| unauthorized(invalid))?;
         if !org.sso_enabled {
             return Err(ScimFailure::SsoDisabled);
         }

@@ -83,6 +83,20 @@ impl Storage for Store {
         Ok(self.scim_token_is_valid(org, token)?)
     }
 
+    fn org_for_scim_token(
+        &self,
+        workspace: &WorkspaceName,
+        token: &str,
+    ) -> Result<Option<OrgSummary>, StorageError> {
+        Ok(self
+            .org_holding_scim_token(workspace, token)?
+            .map(|(id, sso_enabled)| OrgSummary {
+                id,
+                workspace: workspace.clone(),
+                sso_enabled,
+            }))
+    }
+
     fn read(
         &self,
         org: OrgId,
