@@ -59,14 +59,13 @@ impl Housekeeping {
     /// Announces the due expiry warnings of every org; an org that fails is logged
     /// and tried again at the next run.
     fn announce(&self) {
-        let orgs = match self.store.list_orgs() {
+        let orgs = match self.store.orgs() {
             Ok(orgs) => orgs,
             Err(error) => return tracing::warn!(%error, "cannot list orgs for expiry warnings"),
         };
         let (policy, sp_certificate) = &self.expiry;
         let service = ConnectService::new(&self.store);
-        for summary in orgs {
-            let org = &summary.org;
+        for org in &orgs {
             let now = self.clock.now();
             match service.announce_expiry_warnings(org.id, Some(sp_certificate), policy, now) {
                 Ok(announced) => {

@@ -80,6 +80,15 @@ fn audit_label(conn: &mut DbConnection, actor: &Actor) -> Result<(String, Source
     })
 }
 
+/// Every org, by name.
+fn load_orgs(conn: &mut DbConnection) -> Result<Vec<Org>> {
+    let rows: Vec<OrgRow> = orgs::table
+        .order(orgs::name.asc())
+        .select(OrgRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Org::try_from).collect()
+}
+
 pub(crate) fn find_org(conn: &mut DbConnection, name: &WorkspaceName) -> Result<Org> {
     // No `.first()`: names are unique, and SQLite re-prepares a statement with a bound
     // LIMIT on every run (this lookup starts every SCIM request).
@@ -220,16 +229,17 @@ impl Store {
         find_org(&mut *self.conn()?, name)
     }
 
-    /// Every org, by name, with head counts.
+    /// Every org, by name, in one query: for sweeps over all orgs.
+    pub fn orgs(&self) -> Result<Vec<Org>> {
+        load_orgs(&mut *self.conn()?)
+    }
+
+    /// Every org, by name, with head counts (two counts per org: for listings).
     pub fn list_orgs(&self) -> Result<Vec<OrgSummary>> {
         let mut conn = self.conn()?;
-        let rows: Vec<OrgRow> = orgs::table
-            .order(orgs::name.asc())
-            .select(OrgRow::as_select())
-            .load(&mut *conn)?;
-        rows.into_iter()
-            .map(|row| {
-                let org = Org::try_from(row)?;
+        load_orgs(&mut conn)?
+            .into_iter()
+            .map(|org| {
                 let id = org.id.to_string();
                 let users = users::table
                     .filter(users::org_id.eq(&id))

@@ -119,5 +119,15 @@ fn orgs_are_listed_by_name() {
             .map(|o| o.org.name.to_string())
             .collect();
         assert_eq!(names, ["alpha", "mid", "zeta"]);
+        let swept: Vec<_> = store
+            .orgs()
+            .unwrap()
+            .into_iter()
+            .map(|org| org.name.to_string())
+            .collect();
+        assert_eq!(
+            swept, names,
+            "the sweep's listing has the same orgs, same order"
+        );
     }
 }
