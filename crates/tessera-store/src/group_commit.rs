@@ -24,7 +24,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 type Transactions = <DbConnection as Connection>::TransactionManager;
 type Pooled = PooledConnection<ConnectionManager<DbConnection>>;
 
-/// Most writes sharing one commit: bounds how long the first of them waits.
+/// Most writes run in one group: bounds how long its first write waits.
 const MAX_GROUP: usize = 16;
 
 /// Writes between two checkpoints (about as many WAL pages as SQLite's default
@@ -59,7 +59,10 @@ struct LaneState {
 struct OpenGroup {
     id: u64,
     conn: Pooled,
-    /// Writes kept in the transaction so far.
+    /// Writes run in the transaction so far, kept or rolled back: a stream of failing
+    /// writes must not keep the group open for its waiting writes.
+    ran: usize,
+    /// Of those, the writes kept.
     kept: usize,
     /// Of those, the writes that returned the lock and wait for the commit.
     waiting: usize,
@@ -135,6 +138,7 @@ impl WriteLane {
                 OpenGroup {
                     id: state.last_id,
                     conn,
+                    ran: 0,
                     kept: 0,
                     waiting: 0,
                 }
@@ -148,13 +152,14 @@ impl WriteLane {
                 resume_unwind(panic)
             }
         };
-        let queued = self.queued.load(Ordering::SeqCst) > 0;
+        group.ran += 1;
+        let stay_open = group.ran < MAX_GROUP && self.queued.load(Ordering::SeqCst) > 0;
         match savepoint {
             Savepoint::Broken => {
                 self.abort(group, "another write of its group broke the transaction");
                 result
             }
-            Savepoint::RolledBack if queued => {
+            Savepoint::RolledBack if stay_open => {
                 state.group = Some(group);
                 result
             }
@@ -166,7 +171,7 @@ impl WriteLane {
             }
             Savepoint::Released => {
                 group.kept += 1;
-                if queued && group.kept < MAX_GROUP {
+                if stay_open {
                     group.waiting += 1;
                     let id = group.id;
                     state.group = Some(group);
@@ -404,6 +409,37 @@ mod tests {
         first.join().unwrap().unwrap();
         assert_eq!(stored(&store, 1), 1, "the good write of the group is kept");
         assert_eq!(stored(&store, 2), 0, "the failed write is rolled back");
+    }
+
+    #[test]
+    fn failing_writes_queued_behind_a_good_one_do_not_hold_back_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, first) = slow_write_running(&dir);
+        let failed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let failing: Vec<_> = (0..30)
+            .map(|_| {
+                let (store, failed) = (store.clone(), failed.clone());
+                thread::spawn(move || {
+                    store.in_write_transaction(|conn| -> Result<(), StoreError> {
+                        insert(conn, 2)?;
+                        failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        thread::sleep(Duration::from_millis(10));
+                        Err(StoreError::Contention)
+                    })
+                })
+            })
+            .collect();
+        first.join().unwrap().unwrap();
+        let before_commit = failed.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            before_commit < 30,
+            "the good write waited for all {before_commit} failing writes queued behind it"
+        );
+        for writer in failing {
+            assert!(writer.join().unwrap().is_err());
+        }
+        assert_eq!(stored(&store, 1), 1);
+        assert_eq!(stored(&store, 2), 0);
     }
 
     #[test]
