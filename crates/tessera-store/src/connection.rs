@@ -116,10 +116,10 @@ pub(crate) type DbPool = Pool<ConnectionManager<DbConnection>>;
 
 /// The pools of a store: `pool` for reads (and every write on PostgreSQL or an
 /// in-memory SQLite database); `writer`, the lane of a SQLite file's write
-/// transactions, with its one connection. SQLite admits one writer at a time anyway, and a connection drops
-/// its whole page cache whenever another connection has written since its last read:
-/// one writer connection keeps its cache across writes instead of reading the pages
-/// it needs back from the file on every write.
+/// transactions, with its one connection. SQLite admits one writer at a time anyway,
+/// and a connection drops its whole page cache whenever another connection has written
+/// since its last read: one writer connection keeps its cache across writes instead of
+/// reading the pages it needs back from the file on every write.
 pub(crate) struct Pools {
     pub(crate) pool: DbPool,
     pub(crate) writer: Option<Arc<WriteLane>>,

@@ -25,6 +25,12 @@ pub struct TokenOwner {
     pub user_id: UserId,
 }
 
+/// Whether the stored SCIM token hash `hash` is that of `token`, compared in constant
+/// time.
+fn holds(hash: String, token: &str) -> bool {
+    TokenHash::from_stored(hash).matches(token)
+}
+
 impl Store {
     /// Issues a SCIM bearer token for the org and revokes any earlier one (C3: rotation
     /// makes the old token stop working). Returns the token; only its hash is kept.
@@ -46,9 +52,7 @@ impl Store {
             .filter(scim_tokens::revoked_at.is_null())
             .select(scim_tokens::token_hash)
             .load(&mut *self.conn()?)?;
-        Ok(hashes
-            .into_iter()
-            .any(|hash| TokenHash::from_stored(hash).matches(token)))
+        Ok(hashes.into_iter().any(|hash| holds(hash, token)))
     }
 
     /// The id and SSO switch of the org named `workspace`, when `token` is one of its
@@ -64,9 +68,9 @@ impl Store {
             .filter(scim_tokens::revoked_at.is_null())
             .select((orgs::id, orgs::sso_enabled, scim_tokens::token_hash))
             .load(&mut *self.conn()?)?;
-        let Some((id, sso_enabled, _)) = rows
+        let Some((id, sso_enabled)) = rows
             .into_iter()
-            .find(|(_, _, hash)| TokenHash::from_stored(hash.clone()).matches(token))
+            .find_map(|(id, sso_enabled, hash)| holds(hash, token).then_some((id, sso_enabled)))
         else {
             return Ok(None);
         };
