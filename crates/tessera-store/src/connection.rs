@@ -75,9 +75,13 @@ pub(crate) fn sqlite_path(url: &str) -> Result<String> {
     Ok(path.to_owned())
 }
 
-/// Sets the SQLite pragmas on every new pooled connection.
+/// Sets the SQLite pragmas on every new pooled connection. `readers_only` makes a
+/// connection refuse writes (`query_only`): a SQLite file's readers, whose writes would
+/// otherwise take SQLite's one lock beside its write lane's.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    readers_only: bool,
+}
 
 /// How long a SQLite writer waits for the lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -106,6 +110,11 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
                      PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
+            if self.readers_only {
+                sqlite
+                    .batch_execute("PRAGMA query_only = ON;")
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+            }
         }
         Ok(())
     }
@@ -115,11 +124,12 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub(crate) type DbPool = Pool<ConnectionManager<DbConnection>>;
 
 /// The pools of a store: `pool` for reads (and every write on PostgreSQL or an
-/// in-memory SQLite database); `writer`, the lane of a SQLite file's write
-/// transactions, with its one connection. SQLite admits one writer at a time anyway,
-/// and a connection drops its whole page cache whenever another connection has written
-/// since its last read: one writer connection keeps its cache across writes instead of
-/// reading the pages it needs back from the file on every write.
+/// in-memory SQLite database; a SQLite file's readers refuse writes); `writer`, the
+/// lane of a SQLite file's writes, with its one connection. SQLite admits one writer at
+/// a time anyway, and a connection drops its whole page cache whenever another
+/// connection has written since its last read: one writer connection keeps its cache
+/// across writes instead of reading the pages it needs back from the file on every
+/// write.
 pub(crate) struct Pools {
     pub(crate) pool: DbPool,
     pub(crate) writer: Option<Arc<WriteLane>>,
@@ -135,9 +145,14 @@ pub(crate) fn build_pools(url: &str, max_size: u32) -> Result<Pools> {
     };
     let in_memory = target == ":memory:";
     let writer = (backend == Backend::Sqlite && !in_memory)
-        .then(|| WriteLane::for_file(&target, || build_pool(url, &target, 1, false)))
+        .then(|| WriteLane::for_file(&target, || build_pool(url, &target, 1, Role::Writer)))
         .transpose()?;
-    let pool = build_pool(url, &target, max_size, in_memory)?;
+    let role = match (in_memory, &writer) {
+        (true, _) => Role::InMemory,
+        (false, Some(_)) => Role::Readers,
+        (false, None) => Role::Writer,
+    };
+    let pool = build_pool(url, &target, max_size, role)?;
     Ok(Pools {
         pool,
         writer,
@@ -145,7 +160,19 @@ pub(crate) fn build_pools(url: &str, max_size: u32) -> Result<Pools> {
     })
 }
 
-fn build_pool(url: &str, target: &str, max_size: u32, in_memory: bool) -> Result<DbPool> {
+/// What a pool's connections are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Reads and writes (PostgreSQL, a write lane's connection).
+    Writer,
+    /// Reads only: a SQLite file's readers beside its write lane.
+    Readers,
+    /// An in-memory SQLite database's one connection, for everything.
+    InMemory,
+}
+
+fn build_pool(url: &str, target: &str, max_size: u32, role: Role) -> Result<DbPool> {
+    let in_memory = role == Role::InMemory;
     let manager = ConnectionManager::<DbConnection>::new(target);
     Pool::builder()
         // An in-memory SQLite database lives and dies with its one connection.
@@ -157,7 +184,9 @@ fn build_pool(url: &str, target: &str, max_size: u32, in_memory: bool) -> Result
             Some(Duration::from_secs(600))
         })
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SqlitePragmas {
+            readers_only: role == Role::Readers,
+        }))
         .build(manager)
         .map_err(|e| StoreError::Connect(format!("{}: {e}", redact(url))))
 }

@@ -398,6 +398,20 @@ mod tests {
     }
 
     #[test]
+    fn a_sqlite_files_readers_refuse_writes_so_every_write_takes_the_lane() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = scratch_store(&dir);
+        let refused = insert(&mut store.conn().unwrap(), 1).unwrap_err();
+        assert!(
+            refused.to_string().contains("readonly"),
+            "a reader connection wrote: {refused}"
+        );
+        assert_eq!(stored(&store, 1), 0);
+        store.on_writer(|conn| insert(conn, 1)).unwrap();
+        assert_eq!(stored(&store, 1), 1, "the lane's write is stored");
+    }
+
+    #[test]
     fn a_failed_write_leaves_nothing_and_its_group_commits() {
         let dir = tempfile::tempdir().unwrap();
         let (store, first) = slow_write_running(&dir);

@@ -106,18 +106,22 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<String> {
         let token = generate_token(kind.prefix());
-        diesel::insert_into(sessions::table)
-            .values((
-                sessions::id_hash.eq(TokenHash::of(&token).as_str()),
-                sessions::org_id.eq(org_id.to_string()),
-                sessions::user_id.eq(user_id.to_string()),
-                sessions::kind.eq(kind.as_str()),
-                sessions::created_at.eq(to_db(now)),
-                sessions::last_seen_at.eq(to_db(now)),
-                sessions::expires_at.eq(to_db(now + ttl)),
-                sessions::parent_hash.eq(parent_hash),
-            ))
-            .execute(&mut *self.conn()?)?;
+        let hash = TokenHash::of(&token);
+        let row = (
+            sessions::id_hash.eq(hash.as_str()),
+            sessions::org_id.eq(org_id.to_string()),
+            sessions::user_id.eq(user_id.to_string()),
+            sessions::kind.eq(kind.as_str()),
+            sessions::created_at.eq(to_db(now)),
+            sessions::last_seen_at.eq(to_db(now)),
+            sessions::expires_at.eq(to_db(now + ttl)),
+            sessions::parent_hash.eq(parent_hash),
+        );
+        self.on_writer(|conn| -> Result<usize> {
+            Ok(diesel::insert_into(sessions::table)
+                .values(row)
+                .execute(conn)?)
+        })?;
         Ok(token)
     }
 
@@ -133,7 +137,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<SessionOwner>> {
         let hash = TokenHash::of(token);
-        let mut conn = self.conn()?;
         let row: Option<(String, String, NaiveDateTime, NaiveDateTime, NaiveDateTime)> =
             sessions::table
                 .inner_join(users::table.on(users::id.eq(sessions::user_id)))
@@ -149,7 +152,7 @@ impl Store {
                     sessions::last_seen_at,
                     sessions::created_at,
                 ))
-                .first(&mut *conn)
+                .first(&mut *self.conn()?)
                 .optional()?;
         let Some((org_id, user_id, expires_at, last_seen, created_at)) = row else {
             return Ok(None);
@@ -163,12 +166,16 @@ impl Store {
             && now - from_db(last_seen) >= SLIDE_EVERY
         {
             expires_at = end.map_or(now + slide, |end| end.min(now + slide));
-            diesel::update(sessions::table.filter(sessions::id_hash.eq(hash.as_str())))
-                .set((
-                    sessions::last_seen_at.eq(to_db(now)),
-                    sessions::expires_at.eq(to_db(expires_at)),
-                ))
-                .execute(&mut *conn)?;
+            self.on_writer(|conn| -> Result<usize> {
+                Ok(
+                    diesel::update(sessions::table.filter(sessions::id_hash.eq(hash.as_str())))
+                        .set((
+                            sessions::last_seen_at.eq(to_db(now)),
+                            sessions::expires_at.eq(to_db(expires_at)),
+                        ))
+                        .execute(conn)?,
+                )
+            })?;
         }
         Ok(Some(SessionOwner {
             org_id: org_id.parse().map_err(corrupt("sessions.org_id"))?,
@@ -181,28 +188,31 @@ impl Store {
     /// extension's refresh tokens and their access tokens); an unknown token is not an
     /// error.
     pub fn revoke_session(&self, token: &str, now: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.conn()?;
-        let mut generation = vec![TokenHash::of(token).as_str().to_owned()];
-        for _ in 0..MAX_GENERATIONS {
-            if generation.is_empty() {
-                break;
+        self.in_write_transaction(|conn| {
+            let mut generation = vec![TokenHash::of(token).as_str().to_owned()];
+            for _ in 0..MAX_GENERATIONS {
+                if generation.is_empty() {
+                    break;
+                }
+                diesel::update(sessions::table.filter(sessions::id_hash.eq_any(&generation)))
+                    .set(sessions::revoked_at.eq(to_db(now)))
+                    .execute(conn)?;
+                generation = sessions::table
+                    .filter(sessions::parent_hash.eq_any(&generation))
+                    .filter(sessions::revoked_at.is_null())
+                    .select(sessions::id_hash)
+                    .load(conn)?;
             }
-            diesel::update(sessions::table.filter(sessions::id_hash.eq_any(&generation)))
-                .set(sessions::revoked_at.eq(to_db(now)))
-                .execute(&mut *conn)?;
-            generation = sessions::table
-                .filter(sessions::parent_hash.eq_any(&generation))
-                .filter(sessions::revoked_at.is_null())
-                .select(sessions::id_hash)
-                .load(&mut *conn)?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Records a successful login: a pending user becomes active (U1) and its first
     /// login time is kept.
     pub fn record_login(&self, org_id: OrgId, user_id: UserId, now: DateTime<Utc>) -> Result<()> {
-        mark_first_login(&mut *self.conn()?, org_id, user_id, now)?;
+        self.on_writer(|conn| -> Result<usize> {
+            Ok(mark_first_login(conn, org_id, user_id, now)?)
+        })?;
         Ok(())
     }
 
@@ -225,17 +235,18 @@ impl Store {
         hash: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let rows = diesel::update(
-            users::table
-                .filter(users::org_id.eq(org_id.to_string()))
-                .filter(users::id.eq(user_id.to_string())),
-        )
-        .set((
-            users::password_hash.eq(hash),
-            users::updated_at.eq(to_db(now)),
-            users::version.eq(users::version + 1),
-        ))
-        .execute(&mut *self.conn()?)?;
+        let user = users::table
+            .filter(users::org_id.eq(org_id.to_string()))
+            .filter(users::id.eq(user_id.to_string()));
+        let rows = self.on_writer(|conn| -> Result<usize> {
+            Ok(diesel::update(user)
+                .set((
+                    users::password_hash.eq(hash),
+                    users::updated_at.eq(to_db(now)),
+                    users::version.eq(users::version + 1),
+                ))
+                .execute(conn)?)
+        })?;
         if rows == 1 {
             Ok(())
         } else {

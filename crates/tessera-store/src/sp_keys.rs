@@ -17,33 +17,44 @@ impl Store {
         now: DateTime<Utc>,
         generate: impl FnOnce() -> std::result::Result<(String, String), E>,
     ) -> Result<std::result::Result<(String, String), E>> {
-        let mut conn = self.conn()?;
-        let stored = read(&mut conn)?;
-        if let Some(pair) = stored {
+        if let Some(pair) = read(&mut *self.conn()?)? {
             return Ok(Ok(pair));
         }
         let (key, certificate) = match generate() {
             Ok(pair) => pair,
             Err(error) => return Ok(Err(error)),
         };
-        let inserted = diesel::insert_into(sp_keys::table)
-            .values((
-                sp_keys::id.eq(DEFAULT),
-                sp_keys::private_key_pem.eq(&key),
-                sp_keys::certificate_pem.eq(&certificate),
-                sp_keys::created_at.eq(to_db(now)),
-            ))
-            .execute(&mut *conn);
-        match inserted {
-            Ok(_) => Ok(Ok((key, certificate))),
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => Ok(read(&mut conn)?
-                .ok_or(crate::StoreError::Contention)
-                .map(Ok)?),
-            Err(error) => Err(error.into()),
-        }
+        self.on_writer(|conn| store_unless_stored(conn, key, certificate, now))
+            .map(Ok)
+    }
+}
+
+/// Stores the pair unless a pair is stored already (another server's, made meanwhile),
+/// which then wins; answers the pair that is stored.
+fn store_unless_stored(
+    conn: &mut crate::DbConnection,
+    key: String,
+    certificate: String,
+    now: DateTime<Utc>,
+) -> Result<(String, String)> {
+    if let Some(pair) = read(conn)? {
+        return Ok(pair);
+    }
+    let inserted = diesel::insert_into(sp_keys::table)
+        .values((
+            sp_keys::id.eq(DEFAULT),
+            sp_keys::private_key_pem.eq(&key),
+            sp_keys::certificate_pem.eq(&certificate),
+            sp_keys::created_at.eq(to_db(now)),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok((key, certificate)),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => read(conn)?.ok_or(crate::StoreError::Contention),
+        Err(error) => Err(error.into()),
     }
 }
 

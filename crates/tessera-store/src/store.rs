@@ -66,15 +66,16 @@ impl Store {
 
     /// Applies pending migrations; returns the names of those applied.
     pub fn migrate(&self) -> Result<Vec<String>> {
-        let mut conn = self.conn()?;
         let migrations = match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS,
             Backend::Postgres => POSTGRES_MIGRATIONS,
         };
-        let applied = conn
-            .run_pending_migrations(migrations)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(applied.iter().map(ToString::to_string).collect())
+        self.on_writer(|conn| {
+            let applied = conn
+                .run_pending_migrations(migrations)
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            Ok(applied.iter().map(ToString::to_string).collect())
+        })
     }
 
     /// Checks the database answers (for `/readyz`).
@@ -102,6 +103,22 @@ impl Store {
         match &self.writer {
             Some(lane) => lane.write(work),
             None => write_transaction(&mut *self.conn()?, work),
+        }
+    }
+
+    /// Runs `work`, whose statements are each atomic on their own: on a SQLite file
+    /// through its lane (so no write takes SQLite's lock beside the lane's), else on a
+    /// pooled connection without a transaction (one round trip per statement).
+    pub(crate) fn on_writer<T, E>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        match &self.writer {
+            Some(lane) => lane.write(work),
+            None => work(&mut *self.conn()?),
         }
     }
 }

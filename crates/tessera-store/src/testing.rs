@@ -127,13 +127,11 @@ impl Store {
                 )
             })
             .collect();
-        let mut conn = match self.conn() {
-            Ok(conn) => conn,
-            Err(error) => panic!("cannot connect to the test database: {error}"),
-        };
         for chunk in rows.chunks(500) {
             let sql = format!("INSERT INTO users ({COLUMNS}) VALUES {}", chunk.join(", "));
-            if let Err(error) = conn.batch_execute(&sql) {
+            let inserted =
+                self.on_writer(|conn| -> crate::Result<()> { Ok(conn.batch_execute(&sql)?) });
+            if let Err(error) = inserted {
                 panic!("cannot insert bulk users: {error}");
             }
         }

@@ -58,19 +58,23 @@ impl Store {
         window: Duration,
         now: DateTime<Utc>,
     ) -> Result<Vec<u32>> {
-        let mut conn = self.conn()?;
         let cutoff = to_db(now - window);
-        diesel::delete(login_throttle::table.filter(login_throttle::window_started_at.le(cutoff)))
-            .execute(&mut *conn)?;
-        keys.iter()
-            .map(|key| count_failure(&mut conn, &hash(key), cutoff, now))
-            .collect()
+        self.on_writer(|conn| {
+            diesel::delete(
+                login_throttle::table.filter(login_throttle::window_started_at.le(cutoff)),
+            )
+            .execute(conn)?;
+            keys.iter()
+                .map(|key| count_failure(conn, &hash(key), cutoff, now))
+                .collect()
+        })
     }
 
     /// Forgets the failures of `key` (a successful sign-in of that account).
     pub fn clear_login_failures(&self, key: &str) -> Result<()> {
-        diesel::delete(login_throttle::table.filter(login_throttle::key_hash.eq(hash(key))))
-            .execute(&mut *self.conn()?)?;
+        let forget =
+            diesel::delete(login_throttle::table.filter(login_throttle::key_hash.eq(hash(key))));
+        self.on_writer(|conn| -> Result<usize> { Ok(forget.execute(conn)?) })?;
         Ok(())
     }
 }
@@ -79,10 +83,11 @@ fn hash(key: &str) -> String {
     TokenHash::of(key).as_str().to_owned()
 }
 
-/// One atomic statement per step (no transaction), so concurrent servers never lose a
-/// count: bump a live window, else restart an expired one, else insert; an insert that
-/// loses a race to another server's insert bumps that row instead. The count returned
-/// after a bump is read back, so it may include a concurrent server's failure.
+/// One atomic statement per step (on PostgreSQL no transaction; on a SQLite file, inside
+/// the write lane's), so concurrent servers never lose a count: bump a live window, else
+/// restart an expired one, else insert; an insert that loses a race to another server's
+/// insert bumps that row instead. The count returned after a bump is read back, so it
+/// may include a concurrent server's failure.
 fn count_failure(
     conn: &mut crate::DbConnection,
     key: &str,

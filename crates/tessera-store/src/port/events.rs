@@ -157,10 +157,9 @@ fn event((seq, id, event_type, occurred_at, source, data): Row) -> Result<Event,
 }
 
 /// Deletes the events of every org that occurred before `before`.
-pub(super) fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> Result<u64, StorageError> {
+pub(super) fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> crate::Result<u64> {
     let deleted = diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before))))
-        .execute(conn)
-        .map_err(db)?;
+        .execute(conn)?;
     Ok(deleted as u64)
 }
 

@@ -143,8 +143,7 @@ impl Storage for Store {
     }
 
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
-        let mut conn = self.conn()?;
-        events::purge(&mut conn, before)
+        Ok(self.on_writer(|conn| events::purge(conn, before))?)
     }
 
     // --- Webhooks ---

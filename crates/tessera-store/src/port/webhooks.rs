@@ -124,23 +124,22 @@ impl Store {
         let types = serde_json::to_string(&endpoint.types)
             .map_err(|e| corrupt("webhook endpoint types")(e.to_string()))?;
         let state = &endpoint.state;
-        diesel::insert_into(webhook_endpoints::table)
-            .values((
-                webhook_endpoints::id.eq(&endpoint.id),
-                webhook_endpoints::org_id.eq(endpoint.org.to_string()),
-                webhook_endpoints::url.eq(&endpoint.url),
-                webhook_endpoints::secret.eq(endpoint.secret.expose()),
-                webhook_endpoints::types.eq(types),
-                webhook_endpoints::enabled.eq(endpoint.enabled),
-                webhook_endpoints::created_at.eq(to_db(endpoint.created_at)),
-                webhook_endpoints::cursor_seq.eq(state.cursor),
-                webhook_endpoints::attempts.eq(to_i32(state.attempts)),
-                webhook_endpoints::first_failure_at.eq(state.first_failure_at.map(to_db)),
-                webhook_endpoints::next_attempt_at.eq(to_db(state.next_attempt_at)),
-                webhook_endpoints::lease_owner.eq(&state.lease_owner),
-                webhook_endpoints::lease_until.eq(state.lease_until.map(to_db)),
-            ))
-            .execute(&mut *self.conn()?)?;
+        let insert = diesel::insert_into(webhook_endpoints::table).values((
+            webhook_endpoints::id.eq(&endpoint.id),
+            webhook_endpoints::org_id.eq(endpoint.org.to_string()),
+            webhook_endpoints::url.eq(&endpoint.url),
+            webhook_endpoints::secret.eq(endpoint.secret.expose()),
+            webhook_endpoints::types.eq(types),
+            webhook_endpoints::enabled.eq(endpoint.enabled),
+            webhook_endpoints::created_at.eq(to_db(endpoint.created_at)),
+            webhook_endpoints::cursor_seq.eq(state.cursor),
+            webhook_endpoints::attempts.eq(to_i32(state.attempts)),
+            webhook_endpoints::first_failure_at.eq(state.first_failure_at.map(to_db)),
+            webhook_endpoints::next_attempt_at.eq(to_db(state.next_attempt_at)),
+            webhook_endpoints::lease_owner.eq(&state.lease_owner),
+            webhook_endpoints::lease_until.eq(state.lease_until.map(to_db)),
+        ));
+        self.on_writer(|conn| -> Result<usize> { Ok(insert.execute(conn)?) })?;
         Ok(())
     }
 
@@ -257,7 +256,7 @@ impl Store {
         from_seq: i64,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let updated = diesel::update(
+        let replay = diesel::update(
             webhook_endpoints::table
                 .filter(webhook_endpoints::id.eq(id))
                 .filter(webhook_endpoints::org_id.eq(org.to_string())),
@@ -269,8 +268,8 @@ impl Store {
             webhook_endpoints::next_attempt_at.eq(to_db(now)),
             webhook_endpoints::lease_owner.eq(None::<String>),
             webhook_endpoints::lease_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(&mut *self.conn()?)?;
+        ));
+        let updated = self.on_writer(|conn| -> Result<usize> { Ok(replay.execute(conn)?) })?;
         Ok(updated > 0)
     }
 
