@@ -108,7 +108,9 @@ pub trait Storage: Send + Sync {
 
     /// Leases up to `request.limit` due endpoints of any org to `request.owner` until
     /// `request.until` and answers them (with the lease in their state). Due: enabled,
-    /// `next_attempt_at <= now`, not leased or the lease over (`lease_until <= now`).
+    /// `next_attempt_at <= now`, not leased or the lease over (`lease_until <= now`),
+    /// and with an event of its org after its cursor, of any type (an endpoint that is
+    /// up to date is left alone, so idle endpoints cost no writes).
     /// Atomic across the processes sharing the backend: no endpoint is leased to two
     /// owners at once (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
     fn lease_webhook_endpoints(

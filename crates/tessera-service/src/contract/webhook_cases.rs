@@ -1,13 +1,15 @@
 //! The webhook rows: endpoints per org, leases that one owner holds at a time, and
 //! settlements that only the lease holder writes.
 
+use super::event_cases::{all_events, create};
 use super::{Backend, Case, t0, workspace};
+use crate::transact::execute;
 use crate::webhooks::{
     DeadLetter, DeliveryState, LeaseRequest, Settlement, WebhookAdmin, WebhookAttempt,
 };
 use chrono::Duration;
 
-pub(super) const CASES: [Case; 3] = [
+pub(super) const CASES: [Case; 4] = [
     (
         "webhook endpoints are listed per org and removed with their logs",
         endpoints_per_org,
@@ -19,6 +21,10 @@ pub(super) const CASES: [Case; 3] = [
     (
         "only the lease holder settles; replay moves the cursor back",
         settle_and_replay,
+    ),
+    (
+        "an endpoint that is up to date is not leased until its org has a new event",
+        up_to_date_is_not_due,
     ),
 ];
 
@@ -71,6 +77,7 @@ fn endpoints_per_org(backend: &dyn Backend) {
 fn one_lease_at_a_time(backend: &dyn Backend) {
     let (org, _) = backend.scim_org(&workspace("hookslease"), t0());
     let storage = backend.storage();
+    execute(&*storage, org, &create("lease@corp.example"), t0()).unwrap();
     let endpoint = WebhookAdmin::new(&*storage)
         .add(org, "https://a.example/hook", vec![], t0())
         .unwrap();
@@ -109,6 +116,7 @@ fn settle_and_replay(backend: &dyn Backend) {
     let endpoint = admin
         .add(org, "https://a.example/hook", vec![], t0())
         .unwrap();
+    execute(&*storage, org, &create("settle@corp.example"), t0()).unwrap();
     storage.lease_webhook_endpoints(&lease("a", 0)).unwrap();
     let attempt = WebhookAttempt {
         endpoint: endpoint.id.clone(),
@@ -163,4 +171,35 @@ fn settle_and_replay(backend: &dyn Backend) {
         admin.replay(org, &endpoint.id, 0, t0()).is_err(),
         "seqs start at 1"
     );
+}
+
+fn up_to_date_is_not_due(backend: &dyn Backend) {
+    let (org, _) = backend.scim_org(&workspace("hooksidle"), t0());
+    let storage = backend.storage();
+    let endpoint = WebhookAdmin::new(&*storage)
+        .add(org, "https://a.example/hook", vec![], t0())
+        .unwrap();
+    let leased = |owner: &str, minutes: i64| {
+        storage
+            .lease_webhook_endpoints(&lease(owner, minutes))
+            .unwrap()
+            .into_iter()
+            .any(|e| e.id == endpoint.id)
+    };
+    execute(&*storage, org, &create("first@corp.example"), t0()).unwrap();
+    assert!(leased("a", 0), "events after the cursor: due");
+    let caught_up = Settlement {
+        endpoint: endpoint.id.clone(),
+        owner: "a".into(),
+        state: DeliveryState {
+            cursor: all_events(&*storage, org).last().unwrap().seq,
+            ..DeliveryState::new(t0())
+        },
+        attempt: None,
+        dead_letter: None,
+    };
+    assert!(storage.settle_webhook_endpoint(&caught_up).unwrap());
+    assert!(!leased("b", 1), "up to date: not leased, nothing written");
+    execute(&*storage, org, &create("second@corp.example"), t0()).unwrap();
+    assert!(leased("b", 1), "a new event makes it due again");
 }

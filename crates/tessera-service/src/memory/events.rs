@@ -39,6 +39,11 @@ impl EventLog {
             .collect()
     }
 
+    /// The seq of the last event still stored, if any.
+    pub(super) fn last_stored_seq(&self) -> Option<i64> {
+        self.events.last().map(|e| e.seq)
+    }
+
     pub(super) fn purge(&mut self, before: DateTime<Utc>) -> u64 {
         let kept = self.events.len();
         self.events.retain(|e| e.occurred_at >= before);

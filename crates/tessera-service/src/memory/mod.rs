@@ -283,7 +283,11 @@ impl Storage for MemoryStorage {
         &self,
         request: &LeaseRequest,
     ) -> Result<Vec<WebhookEndpoint>, StorageError> {
-        Ok(self.webhook_rows().lease(request))
+        let last_seqs = lock(&self.events)
+            .iter()
+            .filter_map(|(org, log)| Some((*org, log.last_stored_seq()?)))
+            .collect();
+        Ok(self.webhook_rows().lease(request, &last_seqs))
     }
 
     fn settle_webhook_endpoint(&self, settlement: &Settlement) -> Result<bool, StorageError> {

@@ -3,6 +3,7 @@
 
 use crate::webhooks::{DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use tessera_core::OrgId;
 
 /// Every org's endpoints (oldest first) and their logs.
@@ -37,7 +38,12 @@ impl WebhookRows {
         removed
     }
 
-    pub(crate) fn lease(&mut self, request: &LeaseRequest) -> Vec<WebhookEndpoint> {
+    /// Leases the due endpoints; `last_seqs` holds each org's last stored event.
+    pub(crate) fn lease(
+        &mut self,
+        request: &LeaseRequest,
+        last_seqs: &BTreeMap<OrgId, i64>,
+    ) -> Vec<WebhookEndpoint> {
         let mut due: Vec<&mut WebhookEndpoint> = self
             .endpoints
             .iter_mut()
@@ -45,6 +51,9 @@ impl WebhookRows {
                 e.enabled
                     && e.state.next_attempt_at <= request.now
                     && e.state.lease_until.is_none_or(|until| until <= request.now)
+                    && last_seqs
+                        .get(&e.org)
+                        .is_some_and(|&last| last > e.state.cursor)
             })
             .collect();
         due.sort_by_key(|e| e.state.next_attempt_at);

@@ -60,8 +60,8 @@ impl DeliveryState {
     }
 }
 
-/// A request to lease the due endpoints: enabled, `next_attempt_at <= now`, and not
-/// leased or their lease over (`lease_until <= now`).
+/// A request to lease the due endpoints: enabled, `next_attempt_at <= now`, not leased
+/// or their lease over (`lease_until <= now`), and with an event after their cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaseRequest {
     /// Who takes the leases (one id per server process).

@@ -3,7 +3,7 @@
 //! PostgreSQL the due rows are locked with `FOR UPDATE SKIP LOCKED`, so servers
 //! sharing the database lease disjoint endpoints without waiting for each other.
 
-use crate::schema::{webhook_attempts, webhook_dead_letters, webhook_endpoints};
+use crate::schema::{events, webhook_attempts, webhook_dead_letters, webhook_endpoints};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -88,13 +88,19 @@ fn load(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<WebhookEndpoint>>
 
 /// The due endpoints' ids, in due order; locked (skipping rows another transaction
 /// locked) on PostgreSQL. SQLite's `BEGIN IMMEDIATE` already serialises the writers.
-/// The endpoints due at `now`, oldest first: enabled, their next attempt reached, and
-/// not leased (or the lease run out).
+/// The endpoints due at `now`, oldest first: enabled, their next attempt reached, not
+/// leased (or the lease run out), and with an event after their cursor (one `(org_id,
+/// seq)` key lookup each).
 macro_rules! due {
     ($now:expr) => {
         webhook_endpoints::table
             .filter(webhook_endpoints::enabled.eq(true))
             .filter(webhook_endpoints::next_attempt_at.le($now))
+            .filter(diesel::dsl::exists(
+                events::table
+                    .filter(events::org_id.eq(webhook_endpoints::org_id))
+                    .filter(events::seq.gt(webhook_endpoints::cursor_seq)),
+            ))
             .filter(
                 webhook_endpoints::lease_until
                     .is_null()
