@@ -90,6 +90,20 @@ pub trait Storage: Send + Sync {
         types: &[EventType],
     ) -> Result<Vec<Event>, StorageError>;
 
+    /// The seq of the org's last committed event (0 before its first), purged ones
+    /// included. The default pages through [`Self::events_after`] (purged events then
+    /// do not count); a backend answers from its counter.
+    fn last_event_seq(&self, org: OrgId) -> Result<i64, StorageError> {
+        let mut last = 0;
+        loop {
+            let page = self.events_after(org, last, crate::events::MAX_PAGE, &[])?;
+            match page.last() {
+                Some(event) => last = event.seq,
+                None => return Ok(last),
+            }
+        }
+    }
+
     /// Deletes the events of every org that occurred before `before` (retention);
     /// answers how many. The seq counters stay: a purge never reuses a seq.
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError>;

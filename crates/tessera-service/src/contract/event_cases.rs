@@ -26,7 +26,7 @@ pub(super) const CASES: [Case; 4] = [
         reads_follow_the_cursor,
     ),
     (
-        "a purge drops old events and never reuses a seq",
+        "a purge drops old events and never reuses a seq; the last seq is the newest's",
         purge_keeps_the_counter,
     ),
 ];
@@ -190,5 +190,16 @@ fn purge_keeps_the_counter(backend: &dyn Backend) {
     assert!(
         *seqs.last().unwrap() > last_before,
         "the seq goes on: {seqs:?}"
+    );
+    assert_eq!(
+        storage.last_event_seq(org).unwrap(),
+        *seqs.last().unwrap(),
+        "the last seq is the newest event's"
+    );
+    let (empty, _) = backend.scim_org(&workspace("eventnone"), t0());
+    assert_eq!(
+        storage.last_event_seq(empty).unwrap(),
+        0,
+        "0 before any event"
     );
 }

@@ -39,6 +39,11 @@ impl EventLog {
             .collect()
     }
 
+    /// The seq of the org's last event, purged ones included.
+    pub(super) fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
     /// The seq of the last event still stored, if any.
     pub(super) fn last_stored_seq(&self) -> Option<i64> {
         self.events.last().map(|e| e.seq)

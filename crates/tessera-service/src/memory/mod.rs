@@ -251,6 +251,10 @@ impl Storage for MemoryStorage {
             .unwrap_or_default())
     }
 
+    fn last_event_seq(&self, org: OrgId) -> Result<i64, StorageError> {
+        Ok(lock(&self.events).get(&org).map_or(0, |log| log.last_seq()))
+    }
+
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
         Ok(lock(&self.events)
             .values_mut()

@@ -145,19 +145,29 @@ impl<'a> WebhookDelivery<'a> {
     }
 
     /// The head event of a leased endpoint, ready to send; `None` (and the lease
-    /// released) when the endpoint is up to date.
+    /// released) when the endpoint is up to date. An endpoint that takes only some
+    /// types and has none of them left moves its cursor to the org's last event, so it
+    /// is not leased again until the org has a new one.
     pub fn next(
         &self,
         endpoint: &WebhookEndpoint,
         now: DateTime<Utc>,
     ) -> ServiceResult<Option<Delivery>> {
+        let cursor = endpoint.state.cursor;
+        // Read before the head: an event committed after this read has a later seq.
+        let last = if endpoint.types.is_empty() {
+            cursor
+        } else {
+            self.storage.last_event_seq(endpoint.org)?.max(cursor)
+        };
         let head = self
             .storage
-            .events_after(endpoint.org, endpoint.state.cursor, 1, &endpoint.types)?
+            .events_after(endpoint.org, cursor, 1, &endpoint.types)?
             .into_iter()
             .next();
         let Some(event) = head else {
             let state = DeliveryState {
+                cursor: last,
                 next_attempt_at: now,
                 ..released(&endpoint.state)
             };

@@ -156,6 +156,17 @@ fn event((seq, id, event_type, occurred_at, source, data): Row) -> Result<Event,
     })
 }
 
+/// The org's counter: the seq of its last committed event, 0 before its first.
+pub(super) fn last_seq(conn: &mut DbConnection, org: OrgId) -> Result<i64, StorageError> {
+    let last: Option<i64> = event_counters::table
+        .find(org.to_string())
+        .select(event_counters::last_seq)
+        .get_result(conn)
+        .optional()
+        .map_err(db)?;
+    Ok(last.unwrap_or(0))
+}
+
 /// Deletes the events of every org that occurred before `before`.
 pub(super) fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> crate::Result<u64> {
     let deleted = diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before))))

@@ -142,6 +142,11 @@ impl Storage for Store {
         events::after(&mut conn, org, after_seq, limit, types)
     }
 
+    fn last_event_seq(&self, org: OrgId) -> Result<i64, StorageError> {
+        let mut conn = self.conn()?;
+        events::last_seq(&mut conn, org)
+    }
+
     fn purge_events(&self, before: DateTime<Utc>) -> Result<u64, StorageError> {
         Ok(self.on_writer(|conn| events::purge(conn, before))?)
     }
