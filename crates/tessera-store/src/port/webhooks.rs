@@ -77,6 +77,20 @@ fn to_i64(value: usize) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
+/// The columns of an endpoint's delivery state, set to `$state` (a `DeliveryState`).
+macro_rules! state_columns {
+    ($state:expr) => {
+        (
+            webhook_endpoints::cursor_seq.eq($state.cursor),
+            webhook_endpoints::attempts.eq(to_i32($state.attempts)),
+            webhook_endpoints::first_failure_at.eq($state.first_failure_at.map(to_db)),
+            webhook_endpoints::next_attempt_at.eq(to_db($state.next_attempt_at)),
+            webhook_endpoints::lease_owner.eq(&$state.lease_owner),
+            webhook_endpoints::lease_until.eq($state.lease_until.map(to_db)),
+        )
+    };
+}
+
 fn load(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<WebhookEndpoint>> {
     let rows: Vec<EndpointRow> = webhook_endpoints::table
         .filter(webhook_endpoints::id.eq_any(ids))
@@ -86,8 +100,6 @@ fn load(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<WebhookEndpoint>>
     rows.into_iter().map(EndpointRow::into_endpoint).collect()
 }
 
-/// The due endpoints' ids, in due order; locked (skipping rows another transaction
-/// locked) on PostgreSQL. SQLite's `BEGIN IMMEDIATE` already serialises the writers.
 /// The endpoints due at `now`, oldest first: enabled, their next attempt reached, not
 /// leased (or the lease run out), and with an event after their cursor (one `(org_id,
 /// seq)` key lookup each).
@@ -111,6 +123,8 @@ macro_rules! due {
     };
 }
 
+/// The due endpoints' ids, in due order; locked (skipping rows another transaction
+/// locked) on PostgreSQL. SQLite's `BEGIN IMMEDIATE` already serialises the writers.
 fn due_ids(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<String>> {
     Ok(match conn {
         DbConnection::Postgresql(pg) => {
@@ -138,12 +152,7 @@ impl Store {
             webhook_endpoints::types.eq(types),
             webhook_endpoints::enabled.eq(endpoint.enabled),
             webhook_endpoints::created_at.eq(to_db(endpoint.created_at)),
-            webhook_endpoints::cursor_seq.eq(state.cursor),
-            webhook_endpoints::attempts.eq(to_i32(state.attempts)),
-            webhook_endpoints::first_failure_at.eq(state.first_failure_at.map(to_db)),
-            webhook_endpoints::next_attempt_at.eq(to_db(state.next_attempt_at)),
-            webhook_endpoints::lease_owner.eq(&state.lease_owner),
-            webhook_endpoints::lease_until.eq(state.lease_until.map(to_db)),
+            state_columns!(state),
         ));
         self.on_writer(|conn| -> Result<usize> { Ok(insert.execute(conn)?) })?;
         Ok(())
@@ -211,14 +220,7 @@ impl Store {
                     .filter(webhook_endpoints::id.eq(&settlement.endpoint))
                     .filter(webhook_endpoints::lease_owner.eq(&settlement.owner)),
             )
-            .set((
-                webhook_endpoints::cursor_seq.eq(state.cursor),
-                webhook_endpoints::attempts.eq(to_i32(state.attempts)),
-                webhook_endpoints::first_failure_at.eq(state.first_failure_at.map(to_db)),
-                webhook_endpoints::next_attempt_at.eq(to_db(state.next_attempt_at)),
-                webhook_endpoints::lease_owner.eq(&state.lease_owner),
-                webhook_endpoints::lease_until.eq(state.lease_until.map(to_db)),
-            ))
+            .set(state_columns!(state))
             .execute(conn)?;
             if updated == 0 {
                 return Ok(false);
