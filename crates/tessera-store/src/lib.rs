@@ -39,6 +39,7 @@
 //! # }
 //! ```
 
+mod cached;
 mod connect;
 mod connection;
 mod error;

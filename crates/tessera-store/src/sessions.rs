@@ -2,6 +2,7 @@
 //! (sliding, long-lived, L4), the browser extension's refresh tokens and its short-lived
 //! access tokens. Only token hashes are stored.
 
+use crate::cached::CachedDsl;
 use crate::orgs::corrupt;
 use crate::schema::{sessions, users};
 use crate::time::{from_db, to_db};
@@ -276,5 +277,6 @@ pub(crate) fn mark_first_login(
         users::updated_at.eq(to_db(now)),
         users::version.eq(users::version + 1),
     ))
+    .cached()
     .execute(conn)
 }

@@ -7,6 +7,7 @@
 //! counter row is locked only inside `COMMIT`.
 
 use crate::DbConnection;
+use crate::cached::CachedDsl;
 use crate::schema::{event_counters, events};
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -108,7 +109,8 @@ fn insert_to_number_at_commit(
 fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, StorageError> {
     let bump = diesel::update(event_counters::table.find(org))
         .set(event_counters::last_seq.eq(event_counters::last_seq + count))
-        .returning(event_counters::last_seq);
+        .returning(event_counters::last_seq)
+        .cached();
     bump.get_result(conn).optional().map_err(db)
 }
 
