@@ -52,6 +52,25 @@ pub trait Storage: Send + Sync {
         }
     }
 
+    /// The org of a workspace name with its IdP settings (`None` before an IdP is
+    /// configured); `None` without such an org. Every login starts with it. The
+    /// default asks [`Self::org_by_workspace`], then reads
+    /// [`Transaction::idp_settings`]; a backend may answer in one lookup.
+    fn org_with_idp(
+        &self,
+        workspace: &WorkspaceName,
+    ) -> ServiceResult<Option<(OrgSummary, Option<IdpSettings>)>> {
+        let Some(org) = self.org_by_workspace(workspace)? else {
+            return Ok(None);
+        };
+        let mut settings = None;
+        self.read(org.id, &mut |tx| {
+            settings = tx.idp_settings()?;
+            Ok(())
+        })?;
+        Ok(Some((org, settings)))
+    }
+
     /// Runs `work` over one consistent read of the org's data.
     fn read(
         &self,

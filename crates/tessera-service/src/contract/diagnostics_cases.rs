@@ -3,7 +3,7 @@
 //! by the retention, per org; each warning is announced once.
 
 use super::connect_cases::{idp, org_at_idp_step};
-use super::{Backend, Case, t0};
+use super::{Backend, Case, t0, workspace};
 use crate::connect::ConnectService;
 use crate::diagnostics::{Retention, SamlAttemptEntry, SamlOutcome, ScimRequestEntry};
 use crate::error::ErrorKind;
@@ -126,6 +126,9 @@ fn certificates_rotate(backend: &dyn Backend) {
     .unwrap()
     .unwrap();
     assert_eq!(settings.certificates.len(), 2, "the ACS sees both");
+    let (summary, at_login) = storage.org_with_idp(&workspace("rotate")).unwrap().unwrap();
+    assert_eq!(summary.id, org);
+    assert_eq!(at_login, Some(settings), "a login reads the same settings");
 
     let left = connect
         .remove_idp_certificate(org, &old.to_lowercase(), Actor::Operator, t0())

@@ -56,6 +56,17 @@ fn requests_are_capped_taken_once_and_purged(backend: &dyn Backend) {
         tx.idp_settings().map_err(ServiceError::from)
     });
     assert_eq!(none.unwrap(), None, "no IdP before one is configured");
+    let (summary, idp) = storage
+        .org_with_idp(&workspace("samlrequests"))
+        .unwrap()
+        .unwrap();
+    assert_eq!((summary.id, idp), (acme, None), "the org, without an IdP");
+    assert!(
+        storage
+            .org_with_idp(&workspace("nosuchorg"))
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(save(&*storage, other, "o1", t0()), 0);
     let dropped: Vec<usize> = (0..3)
         .map(|i| {

@@ -5,7 +5,6 @@ use super::certificates::CertificateCache;
 use super::{IdpSettings, LoginService};
 use crate::error::{ServiceError, ServiceResult};
 use crate::storage::OrgSummary;
-use crate::transact;
 use tessera_core::WorkspaceName;
 use tessera_saml::{AttributeMap, IdentityProvider, ServiceProvider};
 
@@ -32,17 +31,14 @@ impl LoginService {
         ws: &WorkspaceName,
         not_connected: &str,
     ) -> ServiceResult<(OrgSummary, IdentityProvider)> {
-        let org = self
+        let (org, settings) = self
             .storage
-            .org_by_workspace(ws)?
+            .org_with_idp(ws)?
             .ok_or_else(|| ServiceError::not_found("There is no workspace with that name."))?;
         if !org.sso_enabled {
             return Err(ServiceError::conflict(not_connected).with_rule(Some("W3")));
         }
-        let settings = transact::read(self.storage.as_ref(), org.id, |tx| {
-            tx.idp_settings().map_err(ServiceError::from)
-        })?
-        .ok_or_else(|| ServiceError::conflict(not_connected))?;
+        let settings = settings.ok_or_else(|| ServiceError::conflict(not_connected))?;
         let idp =
             identity_provider(&settings, &self.certificates).map_err(ServiceError::internal)?;
         Ok((org, idp))

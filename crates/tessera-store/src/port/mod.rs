@@ -18,6 +18,7 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tessera_core::{OrgId, TokenHash, WorkspaceName};
 use tessera_service::events::{Event, EventType};
+use tessera_service::login::IdpSettings;
 use tessera_service::login::salesforce::SalesforceState;
 use tessera_service::webhooks::{
     DeadLetter, LeaseRequest, Settlement, WebhookAttempt, WebhookEndpoint,
@@ -95,6 +96,14 @@ impl Storage for Store {
                 workspace: workspace.clone(),
                 sso_enabled,
             }))
+    }
+
+    fn org_with_idp(
+        &self,
+        workspace: &WorkspaceName,
+    ) -> ServiceResult<Option<(OrgSummary, Option<IdpSettings>)>> {
+        let mut conn = self.conn().map_err(StorageError::from)?;
+        Ok(saml::org_with_idp(&mut conn, workspace).map_err(StorageError::from)?)
     }
 
     fn read(

@@ -4,6 +4,8 @@
 //! the login service's.
 
 use super::transaction::SqlTransaction;
+use crate::DbConnection;
+use crate::orgs::corrupt;
 use crate::schema::{idp_connections, orgs, saml_replay_cache, saml_requests};
 use crate::sessions::mark_first_login;
 use crate::time::{from_db, to_db};
@@ -11,42 +13,93 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
-use tessera_core::{TokenHash, UserId};
+use tessera_core::{TokenHash, UserId, WorkspaceName};
+use tessera_service::OrgSummary;
 use tessera_service::login::{IdpSettings, SavedRequest, StoredRequest};
+
+/// An IdP row's `entity_id`, `sso_url`, `certificates`, `attribute_overrides` and
+/// `want_authn_requests_signed`.
+type IdpColumns = (String, String, String, String, bool);
+
+/// The IdP settings of a row, with the org's `allow_idp_initiated` and `allow_sha1`.
+fn settings(idp: IdpColumns, allow_idp_initiated: bool, allow_sha1: bool) -> Result<IdpSettings> {
+    let (entity_id, sso_url, certificates, overrides, signed) = idp;
+    let certificates: Vec<String> = serde_json::from_str(&certificates)
+        .map_err(|e| StoreError::Database(DieselError::DeserializationError(Box::new(e))))?;
+    Ok(IdpSettings {
+        entity_id,
+        sso_url,
+        certificates,
+        attribute_overrides: serde_json::from_str(&overrides)
+            .unwrap_or_else(|_| serde_json::json!({})),
+        allow_idp_initiated,
+        allow_sha1,
+        want_authn_requests_signed: signed,
+    })
+}
+
+/// The org named `workspace` (its id, whether SSO is on) with its IdP settings (`None`
+/// before one is configured), in one statement; `None` without such an org.
+pub(super) fn org_with_idp(
+    conn: &mut DbConnection,
+    workspace: &WorkspaceName,
+) -> Result<Option<(OrgSummary, Option<IdpSettings>)>> {
+    type Row = (String, bool, bool, bool, Option<IdpColumns>);
+    // No `.first()`: names are unique, and SQLite prepares a statement with a bound
+    // LIMIT again on every run (this read starts every login).
+    let rows: Vec<Row> = orgs::table
+        .left_join(idp_connections::table.on(idp_connections::org_id.eq(orgs::id)))
+        .filter(orgs::name.eq(workspace.as_str()))
+        .select((
+            orgs::id,
+            orgs::sso_enabled,
+            orgs::allow_idp_initiated,
+            orgs::allow_sha1,
+            IDP_COLUMNS.nullable(),
+        ))
+        .load(conn)?;
+    let Some((id, sso_enabled, idp_initiated, sha1, idp)) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let org = OrgSummary {
+        id: id.parse().map_err(corrupt("orgs.id"))?,
+        workspace: workspace.clone(),
+        sso_enabled,
+    };
+    let idp = idp
+        .map(|columns| settings(columns, idp_initiated, sha1))
+        .transpose()?;
+    Ok(Some((org, idp)))
+}
+
+/// The columns of [`IdpColumns`].
+const IDP_COLUMNS: (
+    idp_connections::entity_id,
+    idp_connections::sso_url,
+    idp_connections::certificates,
+    idp_connections::attribute_overrides,
+    idp_connections::want_authn_requests_signed,
+) = (
+    idp_connections::entity_id,
+    idp_connections::sso_url,
+    idp_connections::certificates,
+    idp_connections::attribute_overrides,
+    idp_connections::want_authn_requests_signed,
+);
 
 impl SqlTransaction<'_> {
     pub(super) fn idp(&self) -> Result<Option<IdpSettings>> {
-        type Row = (String, String, String, String, bool, bool, bool);
-        let row: Option<Row> = idp_connections::table
+        type Row = (IdpColumns, bool, bool);
+        // No `.first()`: one row per org (see `org_with_idp`).
+        let rows: Vec<Row> = idp_connections::table
             .inner_join(orgs::table.on(orgs::id.eq(idp_connections::org_id)))
             .filter(idp_connections::org_id.eq(self.org()))
-            .select((
-                idp_connections::entity_id,
-                idp_connections::sso_url,
-                idp_connections::certificates,
-                idp_connections::attribute_overrides,
-                orgs::allow_idp_initiated,
-                orgs::allow_sha1,
-                idp_connections::want_authn_requests_signed,
-            ))
-            .first(&mut **self.conn())
-            .optional()?;
-        let Some((entity_id, sso_url, certificates, overrides, idp_initiated, sha1, signed)) = row
-        else {
-            return Ok(None);
-        };
-        let certificates: Vec<String> = serde_json::from_str(&certificates)
-            .map_err(|e| StoreError::Database(DieselError::DeserializationError(Box::new(e))))?;
-        Ok(Some(IdpSettings {
-            entity_id,
-            sso_url,
-            certificates,
-            attribute_overrides: serde_json::from_str(&overrides)
-                .unwrap_or_else(|_| serde_json::json!({})),
-            allow_idp_initiated: idp_initiated,
-            allow_sha1: sha1,
-            want_authn_requests_signed: signed,
-        }))
+            .select((IDP_COLUMNS, orgs::allow_idp_initiated, orgs::allow_sha1))
+            .load(&mut **self.conn())?;
+        rows.into_iter()
+            .next()
+            .map(|(idp, idp_initiated, sha1)| settings(idp, idp_initiated, sha1))
+            .transpose()
     }
 
     pub(super) fn save_request(
