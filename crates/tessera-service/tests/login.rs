@@ -7,8 +7,10 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::Arc;
 use tessera_core::{
-    ConnectionMode, Email, LoginMethod, OrgId, OrgKind, TokenHash, UserStatus, WorkspaceName,
+    ConnectionMode, Email, LoginMethod, OrgId, OrgKind, TokenHash, UserName, UserStatus,
+    WorkspaceName,
 };
+use tessera_policy::{Command, ProvisionedUser};
 use tessera_saml::SpKeyPair;
 use tessera_service::login::*;
 use tessera_service::memory::{MemoryStorage, NewOrg};
@@ -213,6 +215,26 @@ fn c1_in_scim_mode_an_unknown_email_is_refused_by_the_policy() {
     assert!(
         s.refusal_reasons().is_empty(),
         "policy refusals are not SAML refusals"
+    );
+}
+
+// covers C1 and the replay check of a refused login
+#[test]
+fn c1_a_response_a_rule_refused_is_a_replay_once_the_rule_would_let_it_in() {
+    let s = setup(ConnectionMode::Scim, true, true, 60);
+    let refused = refusal(s.post(&response("idp-initiated.xml"), None, None));
+    assert_eq!(refused.reason, RefusalReason::Policy(Some("C1")));
+    let mut jane = ProvisionedUser::new(UserName::parse("jane.doe@corp.example").unwrap());
+    jane.email = Some(Email::parse("jane.doe@corp.example").unwrap());
+    transact::write(s.storage.as_ref(), s.org, |tx| {
+        transact::decide_and_apply(tx, &Command::ScimCreateUser(jane.clone()), now())
+    })
+    .unwrap();
+    let again = refusal(s.post(&response("idp-initiated.xml"), None, None));
+    assert_eq!(
+        again.reason,
+        RefusalReason::Response("replayed"),
+        "the refused response was decided once"
     );
 }
 

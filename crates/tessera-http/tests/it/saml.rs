@@ -338,6 +338,48 @@ fn l1_u3_an_idp_initiated_login_creates_the_jit_account_and_a_session() {
     }
 }
 
+// covers the replay check under a race: recording an assertion id is atomic on both
+// backends, so of the same response posted eight times at once one signs in.
+#[test]
+fn the_same_response_posted_eight_times_at_once_signs_in_once() {
+    for db in TestDatabase::all() {
+        let (sso, org) = Sso::start(&db, ConnectionMode::Jit);
+        let response = sso.sign("race@acme.example", None, &[]);
+        let (http, acs) = (&sso.http, sso.server.url("/saml/acme/acs"));
+        let form = [("SAMLResponse", response.as_str())];
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let posts: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| http.post(&acs).form(&form).send().unwrap().status()))
+                .collect();
+            posts
+                .into_iter()
+                .map(|post| post.join().unwrap().as_u16())
+                .collect()
+        });
+        let mut sorted = statuses.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            [303, 403, 403, 403, 403, 403, 403, 403],
+            "{:?}",
+            db.backend
+        );
+        let events = login_events(&sso, org);
+        let count = |kind: &str, detail: &str| {
+            events
+                .iter()
+                .filter(|(t, _, d)| t == kind && d == detail)
+                .count()
+        };
+        assert_eq!(
+            count("login.succeeded", "race@acme.example"),
+            1,
+            "{events:?}"
+        );
+        assert_eq!(count("login.refused", "replayed"), 7, "{events:?}");
+    }
+}
+
 /// `(type, source, the user's email or the refusal's reason)` of the org's events.
 fn login_events(sso: &Sso, org: tessera_core::OrgId) -> Vec<(String, String, String)> {
     let events =
