@@ -110,11 +110,18 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
                      PRAGMA foreign_keys = ON;"
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
-            if self.readers_only {
-                sqlite
-                    .batch_execute("PRAGMA query_only = ON;")
-                    .map_err(diesel::r2d2::Error::QueryError)?;
-            }
+            // A writer's savepoints (one per write of a group commit) journal the
+            // pages they change; by default that journal spills to a temporary file
+            // past 64 KiB and costs a `pwrite` per page. In memory it is dropped at
+            // each release instead (decisions §38). Readers keep temp files on disk.
+            let role = if self.readers_only {
+                "PRAGMA query_only = ON;"
+            } else {
+                "PRAGMA temp_store = MEMORY;"
+            };
+            sqlite
+                .batch_execute(role)
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
