@@ -18,6 +18,28 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs `$body` with `$c` bound to `$conn`'s own backend connection, the body expanded
+/// once per backend. Through [`DbConnection`] itself, diesel's `MultiConnection` renders
+/// a statement's SQL text again on every run, cached or not (decisions §38); the
+/// statements run on every write and request go straight to the backend instead.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Postgresql($c) => $body,
+            $crate::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// [`on_backend!`] for one statement run with `execute`.
+macro_rules! execute {
+    ($conn:expr, $statement:expr) => {
+        $crate::connection::on_backend!(&mut *$conn, |c| $statement.execute(c))
+    };
+}
+pub(crate) use execute;
+
 /// Which database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

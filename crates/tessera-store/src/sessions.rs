@@ -153,7 +153,8 @@ impl Store {
                     sessions::last_seen_at,
                     sessions::created_at,
                 ))
-                .first(&mut *self.conn()?)
+                // A unique key: no `.first()`, whose bound LIMIT SQLite re-prepares each run.
+                .get_result(&mut *self.conn()?)
                 .optional()?;
         let Some((org_id, user_id, expires_at, last_seen, created_at)) = row else {
             return Ok(None);

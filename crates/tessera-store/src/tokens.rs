@@ -143,7 +143,8 @@ impl Store {
                 admin_tokens::user_id,
                 admin_tokens::token_hash,
             ))
-            .first(&mut *self.conn()?)
+            // A unique key: no `.first()`, whose bound LIMIT SQLite re-prepares each run.
+            .get_result(&mut *self.conn()?)
             .optional()?;
         found
             .filter(|(_, _, stored)| TokenHash::from_stored(stored.clone()).matches(token))

@@ -178,7 +178,8 @@ impl Store {
             .filter(users::org_id.eq(org_id.to_string()))
             .filter(users::id.eq(id.to_string()))
             .select(UserRow::as_select())
-            .first(&mut *self.conn()?)
+            // A unique key: no `.first()`, whose bound LIMIT SQLite re-prepares each run.
+            .get_result(&mut *self.conn()?)
             .optional()?
             .map(User::try_from)
             .transpose()
@@ -227,7 +228,8 @@ impl Store {
             .filter(users::org_id.eq(org_id.to_string()))
             .filter(users::email_normalized.eq(email.normalized()))
             .select(UserRow::as_select())
-            .first(&mut *self.conn()?)
+            // A unique key: no `.first()`, whose bound LIMIT SQLite re-prepares each run.
+            .get_result(&mut *self.conn()?)
             .optional()?
             .map(User::try_from)
             .transpose()
@@ -262,6 +264,7 @@ fn find_user(conn: &mut DbConnection, id: UserId) -> Result<User> {
     users::table
         .filter(users::id.eq(id.to_string()))
         .select(UserRow::as_select())
-        .first(conn)?
+        // A unique key: no `.first()`, whose bound LIMIT SQLite re-prepares each run.
+        .get_result(conn)?
         .try_into()
 }

@@ -3,6 +3,8 @@
 
 use super::execute::Attempt;
 use crate::DbConnection;
+use crate::cached::CachedDsl;
+use crate::connection::execute;
 use crate::schema::{
     admin_tokens, audit_log, invitations, memberships, orgs, pending_memberships, sessions, teams,
     users,
@@ -26,8 +28,9 @@ pub(crate) fn apply(
         apply_change(conn, &org, change, now)?;
     }
     for entry in &decision.audit {
-        diesel::insert_into(audit_log::table)
-            .values((
+        execute!(
+            conn,
+            diesel::insert_into(audit_log::table).values((
                 audit_log::org_id.eq(&org),
                 audit_log::at.eq(to_db(entry.at)),
                 audit_log::actor.eq(&entry.actor),
@@ -38,11 +41,12 @@ pub(crate) fn apply(
                 audit_log::target_label.eq(&entry.target_label),
                 audit_log::details.eq(entry.details.to_string()),
             ))
-            .execute(conn)?;
+        )?;
     }
     for invitation in &decision.invitations {
-        diesel::insert_into(invitations::table)
-            .values((
+        execute!(
+            conn,
+            diesel::insert_into(invitations::table).values((
                 invitations::id.eq(uuid::Uuid::new_v4().to_string()),
                 invitations::org_id.eq(&org),
                 invitations::user_id.eq(invitation.user.to_string()),
@@ -50,7 +54,7 @@ pub(crate) fn apply(
                 invitations::reason.eq(invitation.reason.as_str()),
                 invitations::created_at.eq(to_db(invitation.at)),
             ))
-            .execute(conn)?;
+        )?;
     }
     Ok(())
 }
@@ -66,28 +70,38 @@ fn apply_change(
         Change::UpdateUser(user) => update_user(conn, org, user)?,
         Change::DeleteUser(id) => {
             let id = id.to_string();
-            diesel::delete(memberships::table.filter(memberships::user_id.eq(&id)))
-                .execute(conn)?;
-            diesel::delete(invitations::table.filter(invitations::user_id.eq(&id)))
-                .execute(conn)?;
-            diesel::delete(sessions::table.filter(sessions::user_id.eq(&id))).execute(conn)?;
-            diesel::delete(admin_tokens::table.filter(admin_tokens::user_id.eq(&id)))
-                .execute(conn)?;
-            expect_one(
+            execute!(
+                conn,
+                diesel::delete(memberships::table.filter(memberships::user_id.eq(&id)))
+            )?;
+            execute!(
+                conn,
+                diesel::delete(invitations::table.filter(invitations::user_id.eq(&id)))
+            )?;
+            execute!(
+                conn,
+                diesel::delete(sessions::table.filter(sessions::user_id.eq(&id)))
+            )?;
+            execute!(
+                conn,
+                diesel::delete(admin_tokens::table.filter(admin_tokens::user_id.eq(&id)))
+            )?;
+            expect_one(execute!(
+                conn,
                 diesel::delete(
                     users::table
                         .filter(users::id.eq(&id))
                         .filter(users::org_id.eq(org)),
                 )
-                .execute(conn)?,
-            )?;
+            )?)?;
         }
         Change::LinkIdpEmail {
             user,
             idp_email,
             at,
         } => {
-            expect_one(
+            expect_one(execute!(
+                conn,
                 diesel::update(
                     users::table
                         .filter(users::id.eq(user.to_string()))
@@ -99,81 +113,100 @@ fn apply_change(
                     users::updated_at.eq(to_db(*at)),
                     users::version.eq(users::version + 1),
                 ))
-                .execute(conn)?,
-            )?;
+                .cached()
+            )?)?;
         }
         Change::RevokeSessions { user, at } => {
-            diesel::update(
-                sessions::table
-                    .filter(sessions::user_id.eq(user.to_string()))
-                    .filter(sessions::revoked_at.is_null()),
-            )
-            .set(sessions::revoked_at.eq(to_db(*at)))
-            .execute(conn)?;
-            diesel::update(
-                admin_tokens::table
-                    .filter(admin_tokens::user_id.eq(user.to_string()))
-                    .filter(admin_tokens::revoked_at.is_null()),
-            )
-            .set(admin_tokens::revoked_at.eq(to_db(*at)))
-            .execute(conn)?;
+            execute!(
+                conn,
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::user_id.eq(user.to_string()))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(to_db(*at)))
+                .cached()
+            )?;
+            execute!(
+                conn,
+                diesel::update(
+                    admin_tokens::table
+                        .filter(admin_tokens::user_id.eq(user.to_string()))
+                        .filter(admin_tokens::revoked_at.is_null()),
+                )
+                .set(admin_tokens::revoked_at.eq(to_db(*at)))
+                .cached()
+            )?;
         }
         Change::InsertTeam(team) => insert_team(conn, org, team)?,
         Change::UpdateTeam(team) => update_team(conn, org, team)?,
         Change::DeleteTeam(id) => {
             let id = id.to_string();
-            diesel::delete(memberships::table.filter(memberships::team_id.eq(&id)))
-                .execute(conn)?;
-            diesel::delete(pending_memberships::table.filter(pending_memberships::team_id.eq(&id)))
-                .execute(conn)?;
-            expect_one(
+            execute!(
+                conn,
+                diesel::delete(memberships::table.filter(memberships::team_id.eq(&id)))
+            )?;
+            execute!(
+                conn,
+                diesel::delete(
+                    pending_memberships::table.filter(pending_memberships::team_id.eq(&id))
+                )
+            )?;
+            expect_one(execute!(
+                conn,
                 diesel::delete(
                     teams::table
                         .filter(teams::id.eq(&id))
                         .filter(teams::org_id.eq(org)),
                 )
-                .execute(conn)?,
-            )?;
+            )?)?;
         }
         Change::AddMembership(membership) => {
-            diesel::insert_into(memberships::table)
-                .values((
+            execute!(
+                conn,
+                diesel::insert_into(memberships::table).values((
                     memberships::team_id.eq(membership.team.to_string()),
                     memberships::user_id.eq(membership.user.to_string()),
                     memberships::org_id.eq(org),
                     memberships::source.eq(membership.source.as_str()),
                     memberships::created_at.eq(to_db(membership.created_at)),
                 ))
-                .execute(conn)?;
+            )?;
         }
         Change::RemoveMembership { team, user } => {
-            diesel::delete(
-                memberships::table
-                    .filter(memberships::team_id.eq(team.to_string()))
-                    .filter(memberships::user_id.eq(user.to_string())),
-            )
-            .execute(conn)?;
+            execute!(
+                conn,
+                diesel::delete(
+                    memberships::table
+                        .filter(memberships::team_id.eq(team.to_string()))
+                        .filter(memberships::user_id.eq(user.to_string())),
+                )
+            )?;
         }
         Change::AddPending(pending) => {
-            diesel::insert_into(pending_memberships::table)
-                .values((
+            execute!(
+                conn,
+                diesel::insert_into(pending_memberships::table).values((
                     pending_memberships::team_id.eq(pending.team.to_string()),
                     pending_memberships::member_ref.eq(&pending.member_ref),
                     pending_memberships::org_id.eq(org),
                     pending_memberships::created_at.eq(to_db(pending.created_at)),
                 ))
-                .execute(conn)?;
+            )?;
         }
         Change::ClearPending { team, member_ref } => {
-            diesel::delete(
-                pending_memberships::table
-                    .filter(pending_memberships::team_id.eq(team.to_string()))
-                    .filter(pending_memberships::member_ref.eq(member_ref)),
-            )
-            .execute(conn)?;
+            execute!(
+                conn,
+                diesel::delete(
+                    pending_memberships::table
+                        .filter(pending_memberships::team_id.eq(team.to_string()))
+                        .filter(pending_memberships::member_ref.eq(member_ref)),
+                )
+            )?;
         }
         Change::UpdateOrg(record) => {
-            expect_one(
+            expect_one(execute!(
+                conn,
                 diesel::update(orgs::table.filter(orgs::id.eq(org)))
                     .set((
                         orgs::connection_mode.eq(record.connection_mode.map(|m| m.as_str())),
@@ -182,8 +215,8 @@ fn apply_change(
                         orgs::salesforce_invitations.eq(record.salesforce_invitations),
                         orgs::updated_at.eq(to_db(now)),
                     ))
-                    .execute(conn)?,
-            )?;
+                    .cached()
+            )?)?;
         }
     }
     Ok(())
@@ -199,8 +232,9 @@ fn expect_one(rows: usize) -> Result<(), Attempt> {
 }
 
 fn insert_user(conn: &mut DbConnection, org: &str, user: &UserRecord) -> Result<(), Attempt> {
-    diesel::insert_into(users::table)
-        .values((
+    execute!(
+        conn,
+        diesel::insert_into(users::table).values((
             (
                 users::id.eq(user.id.to_string()),
                 users::org_id.eq(org),
@@ -210,7 +244,7 @@ fn insert_user(conn: &mut DbConnection, org: &str, user: &UserRecord) -> Result<
             ),
             user_columns(user),
         ))
-        .execute(conn)?;
+    )?;
     Ok(())
 }
 
@@ -270,20 +304,24 @@ fn user_columns(
 /// Writes every column of `user` a decision may change where the stored version is
 /// `user.version` (the one the decision read), and moves the version on by one.
 fn update_user(conn: &mut DbConnection, org: &str, user: &UserRecord) -> Result<(), Attempt> {
-    let rows = diesel::update(
-        users::table
-            .filter(users::id.eq(user.id.to_string()))
-            .filter(users::org_id.eq(org))
-            .filter(users::version.eq(user.version)),
-    )
-    .set((user_columns(user), users::version.eq(user.version + 1)))
-    .execute(conn)?;
+    let rows = execute!(
+        conn,
+        diesel::update(
+            users::table
+                .filter(users::id.eq(user.id.to_string()))
+                .filter(users::org_id.eq(org))
+                .filter(users::version.eq(user.version)),
+        )
+        .set((user_columns(user), users::version.eq(user.version + 1)))
+        .cached()
+    )?;
     expect_one(rows)
 }
 
 fn insert_team(conn: &mut DbConnection, org: &str, team: &TeamRecord) -> Result<(), Attempt> {
-    diesel::insert_into(teams::table)
-        .values((
+    execute!(
+        conn,
+        diesel::insert_into(teams::table).values((
             teams::id.eq(team.id.to_string()),
             teams::org_id.eq(org),
             teams::built_in.eq(team.built_in.map(|b| b.as_str())),
@@ -291,7 +329,7 @@ fn insert_team(conn: &mut DbConnection, org: &str, team: &TeamRecord) -> Result<
             teams::version.eq(team.version),
             team_columns(team),
         ))
-        .execute(conn)?;
+    )?;
     Ok(())
 }
 
@@ -326,13 +364,16 @@ fn team_columns(
 /// Writes every column of `team` a decision may change where the stored version is
 /// `team.version`, and moves the version on by one.
 fn update_team(conn: &mut DbConnection, org: &str, team: &TeamRecord) -> Result<(), Attempt> {
-    let rows = diesel::update(
-        teams::table
-            .filter(teams::id.eq(team.id.to_string()))
-            .filter(teams::org_id.eq(org))
-            .filter(teams::version.eq(team.version)),
-    )
-    .set((team_columns(team), teams::version.eq(team.version + 1)))
-    .execute(conn)?;
+    let rows = execute!(
+        conn,
+        diesel::update(
+            teams::table
+                .filter(teams::id.eq(team.id.to_string()))
+                .filter(teams::org_id.eq(org))
+                .filter(teams::version.eq(team.version)),
+        )
+        .set((team_columns(team), teams::version.eq(team.version + 1)))
+        .cached()
+    )?;
     expect_one(rows)
 }

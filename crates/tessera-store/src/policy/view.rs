@@ -1,6 +1,7 @@
 //! `OrgView` over a connection inside the deciding transaction: targeted lookups only.
 
 use super::rows::{FullTeamRow, FullUserRow};
+use crate::connection::on_backend;
 use crate::orgs::corrupt;
 use crate::schema::{memberships, orgs, pending_memberships, teams, users};
 use crate::time::from_db;
@@ -50,24 +51,28 @@ impl<'c> TransactionView<'c> {
     }
 
     fn user_where(&self, by: UserKey) -> Result<Option<UserRecord>> {
-        let mut query = users::table
-            .filter(users::org_id.eq(self.org_id.clone()))
-            .select(FullUserRow::as_select())
-            .into_boxed();
-        query = match by {
-            UserKey::Id(id) => query.filter(users::id.eq(id)),
-            UserKey::Email(key) => query.filter(users::email_normalized.eq(key)),
-            UserKey::IdpEmail(key) => query.filter(users::idp_email_normalized.eq(key)),
-            UserKey::ScimId(key) => query.filter(users::scim_id.eq(key)),
-            UserKey::ScimUserName(key) => query.filter(users::scim_user_name_normalized.eq(key)),
-            UserKey::ExternalId(key) => query
-                .filter(users::external_id.eq(key))
-                .filter(users::scim_id.is_not_null())
-                .order(users::id.asc()),
-        };
-        // Every key but `ExternalId` is unique; `load` rather than `first`, whose bound
-        // `LIMIT ?` makes SQLite (3.47+) prepare the statement again on every run.
-        let rows: Vec<FullUserRow> = query.load(&mut **self.conn.borrow_mut())?;
+        let org = users::org_id.eq(self.org_id.as_str());
+        // One static statement per key, straight on the backend: diesel finds it in
+        // its cache by type, without rendering its SQL. Every key but `ExternalId` is
+        // unique; `load` rather than `first`, whose bound `LIMIT ?` makes SQLite
+        // (3.47+) prepare the statement again on every run.
+        let rows: Vec<FullUserRow> = on_backend!(&mut **self.conn.borrow_mut(), |c| {
+            let all = users::table.filter(org).select(FullUserRow::as_select());
+            match &by {
+                UserKey::Id(id) => all.filter(users::id.eq(id)).load(c),
+                UserKey::Email(key) => all.filter(users::email_normalized.eq(key)).load(c),
+                UserKey::IdpEmail(key) => all.filter(users::idp_email_normalized.eq(key)).load(c),
+                UserKey::ScimId(key) => all.filter(users::scim_id.eq(key)).load(c),
+                UserKey::ScimUserName(key) => {
+                    all.filter(users::scim_user_name_normalized.eq(key)).load(c)
+                }
+                UserKey::ExternalId(key) => all
+                    .filter(users::external_id.eq(key))
+                    .filter(users::scim_id.is_not_null())
+                    .order(users::id.asc())
+                    .load(c),
+            }
+        })?;
         rows.into_iter()
             .next()
             .map(UserRecord::try_from)
@@ -75,19 +80,20 @@ impl<'c> TransactionView<'c> {
     }
 
     fn teams_where(&self, by: TeamKey) -> Result<Vec<TeamRecord>> {
-        let mut query = teams::table
-            .filter(teams::org_id.eq(self.org_id.clone()))
-            .select(FullTeamRow::as_select())
-            .order(teams::id.asc())
-            .into_boxed();
-        query = match by {
-            TeamKey::Id(id) => query.filter(teams::id.eq(id)),
-            TeamKey::ScimId(key) => query.filter(teams::scim_id.eq(key)),
-            TeamKey::Name(key) => query.filter(teams::name_normalized.eq(key)),
-            TeamKey::BuiltIn(key) => query.filter(teams::built_in.eq(key)),
-            TeamKey::Duplicates => query.filter(teams::duplicate.eq(true)),
-        };
-        let rows: Vec<FullTeamRow> = query.load(&mut **self.conn.borrow_mut())?;
+        let org = teams::org_id.eq(self.org_id.as_str());
+        let rows: Vec<FullTeamRow> = on_backend!(&mut **self.conn.borrow_mut(), |c| {
+            let all = teams::table
+                .filter(org)
+                .select(FullTeamRow::as_select())
+                .order(teams::id.asc());
+            match &by {
+                TeamKey::Id(id) => all.filter(teams::id.eq(id)).load(c),
+                TeamKey::ScimId(key) => all.filter(teams::scim_id.eq(key)).load(c),
+                TeamKey::Name(key) => all.filter(teams::name_normalized.eq(key)).load(c),
+                TeamKey::BuiltIn(key) => all.filter(teams::built_in.eq(*key)).load(c),
+                TeamKey::Duplicates => all.filter(teams::duplicate.eq(true)).load(c),
+            }
+        })?;
         let teams = rows
             .into_iter()
             .map(TeamRecord::try_from)
@@ -99,32 +105,29 @@ impl<'c> TransactionView<'c> {
     }
 
     fn pending_where(&self, by: PendingKey) -> Result<Vec<PendingMembership>> {
-        let mut query = pending_memberships::table
-            .filter(pending_memberships::org_id.eq(self.org_id.clone()))
-            .order((
-                pending_memberships::team_id.asc(),
-                pending_memberships::member_ref.asc(),
-            ))
-            .select((
-                pending_memberships::team_id,
-                pending_memberships::member_ref,
-                pending_memberships::created_at,
-            ))
-            .into_boxed();
-        query = match by {
-            PendingKey::All => query,
-            PendingKey::Team(team) => query.filter(pending_memberships::team_id.eq(team)),
-            PendingKey::MemberRef(key) => query.filter(pending_memberships::member_ref.eq(key)),
-            PendingKey::AnyOf([a, b, c, d]) => query.filter(
-                pending_memberships::member_ref
-                    .eq(a)
-                    .or(pending_memberships::member_ref.eq(b))
-                    .or(pending_memberships::member_ref.eq(c))
-                    .or(pending_memberships::member_ref.eq(d)),
-            ),
-        };
+        use pending_memberships as p;
+        let org = p::org_id.eq(self.org_id.as_str());
         let rows: Vec<(String, String, NaiveDateTime)> =
-            query.load(&mut **self.conn.borrow_mut())?;
+            on_backend!(&mut **self.conn.borrow_mut(), |c| {
+                let all = pending_memberships::table
+                    .filter(org)
+                    .order((p::team_id.asc(), p::member_ref.asc()))
+                    .select((p::team_id, p::member_ref, p::created_at));
+                match &by {
+                    PendingKey::All => all.load(c),
+                    PendingKey::Team(team) => all.filter(p::team_id.eq(team)).load(c),
+                    PendingKey::MemberRef(key) => all.filter(p::member_ref.eq(key)).load(c),
+                    PendingKey::AnyOf([a, b, c2, d]) => all
+                        .filter(
+                            p::member_ref
+                                .eq(a)
+                                .or(p::member_ref.eq(b))
+                                .or(p::member_ref.eq(c2))
+                                .or(p::member_ref.eq(d)),
+                        )
+                        .load(c),
+                }
+            })?;
         rows.into_iter()
             .map(|(team, member_ref, created_at)| {
                 Ok(PendingMembership {
@@ -180,17 +183,15 @@ impl OrgView for TransactionView<'_> {
             bool,
             bool,
         );
-        let rows: Vec<OrgRow> = orgs::table
-            .filter(orgs::id.eq(&self.org_id))
-            .select((
-                orgs::id,
-                orgs::kind,
-                orgs::connection_mode,
-                orgs::connected_at,
-                orgs::salesforce_profile_import,
-                orgs::salesforce_invitations,
-            ))
-            .load(&mut **self.conn.borrow_mut())?;
+        let query = orgs::table.filter(orgs::id.eq(&self.org_id)).select((
+            orgs::id,
+            orgs::kind,
+            orgs::connection_mode,
+            orgs::connected_at,
+            orgs::salesforce_profile_import,
+            orgs::salesforce_invitations,
+        ));
+        let rows: Vec<OrgRow> = on_backend!(&mut **self.conn.borrow_mut(), |c| query.load(c))?;
         let (id, kind, mode, connected_at, profile_import, invitations) =
             rows.into_iter()
                 .next()
@@ -253,20 +254,20 @@ impl OrgView for TransactionView<'_> {
     }
 
     fn is_member(&self, team: TeamId, user: UserId) -> Result<bool> {
-        let count: i64 = memberships::table
+        let query = memberships::table
             .filter(memberships::team_id.eq(team.to_string()))
             .filter(memberships::user_id.eq(user.to_string()))
-            .count()
-            .get_result(&mut **self.conn.borrow_mut())?;
+            .count();
+        let count: i64 = on_backend!(&mut **self.conn.borrow_mut(), |c| query.get_result(c))?;
         Ok(count > 0)
     }
 
     fn members(&self, team: TeamId) -> Result<Vec<UserId>> {
-        let ids: Vec<String> = memberships::table
+        let query = memberships::table
             .filter(memberships::team_id.eq(team.to_string()))
             .order(memberships::user_id.asc())
-            .select(memberships::user_id)
-            .load(&mut **self.conn.borrow_mut())?;
+            .select(memberships::user_id);
+        let ids: Vec<String> = on_backend!(&mut **self.conn.borrow_mut(), |c| query.load(c))?;
         ids.iter()
             .map(|id| id.parse().map_err(corrupt("memberships.user_id")))
             .collect()
@@ -293,20 +294,21 @@ impl OrgView for TransactionView<'_> {
         // `org_id` in every branch, so SQLite searches the three unique indexes (a
         // multi-index OR) instead of scanning the org.
         let org = || users::org_id.eq(&self.org_id);
-        let rows: Vec<(FullUserRow, Option<String>, Option<String>, String)> = users::table
-            .filter(
-                org()
-                    .and(users::scim_user_name_normalized.eq(name_key))
-                    .or(org().and(users::idp_email_normalized.eq(email_key)))
-                    .or(org().and(users::email_normalized.eq(email_key))),
-            )
-            .select((
-                FullUserRow::as_select(),
-                users::scim_user_name_normalized,
-                users::idp_email_normalized,
-                users::email_normalized,
-            ))
-            .load(&mut **self.conn.borrow_mut())?;
+        let rows: Vec<(FullUserRow, Option<String>, Option<String>, String)> =
+            on_backend!(&mut **self.conn.borrow_mut(), |c| users::table
+                .filter(
+                    org()
+                        .and(users::scim_user_name_normalized.eq(name_key))
+                        .or(org().and(users::idp_email_normalized.eq(email_key)))
+                        .or(org().and(users::email_normalized.eq(email_key))),
+                )
+                .select((
+                    FullUserRow::as_select(),
+                    users::scim_user_name_normalized,
+                    users::idp_email_normalized,
+                    users::email_normalized,
+                ))
+                .load(c))?;
         let mut found = IdentityMatches::default();
         for (row, name, idp_email, current) in rows {
             let user = UserRecord::try_from(row)?;

@@ -8,6 +8,7 @@
 
 use crate::DbConnection;
 use crate::cached::CachedDsl;
+use crate::connection::{execute, on_backend};
 use crate::schema::{event_counters, events};
 use crate::time::{from_db, to_db};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -39,21 +40,23 @@ pub(super) fn insert(
         None => {
             // The org's first events: a concurrent first writer makes this a unique
             // violation, a conflict that runs the unit again.
-            diesel::insert_into(event_counters::table)
-                .values((
+            execute!(
+                conn,
+                diesel::insert_into(event_counters::table).values((
                     event_counters::org_id.eq(&org),
                     event_counters::last_seq.eq(count),
                 ))
-                .execute(conn)
-                .map_err(db)?;
+            )
+            .map_err(db)?;
             count
         }
     };
     // In process, one cached single-row INSERT per event is cheaper than preparing a
     // multi-row statement whose text depends on the count.
     for (event, seq) in pending.iter().zip(last - count + 1..) {
-        diesel::insert_into(events::table)
-            .values((
+        execute!(
+            conn,
+            diesel::insert_into(events::table).values((
                 events::org_id.eq(&org),
                 events::seq.eq(seq),
                 events::id.eq(uuid::Uuid::new_v4().to_string()),
@@ -62,8 +65,8 @@ pub(super) fn insert(
                 events::source.eq(event.source.as_str()),
                 events::data.eq(event.data.to_string()),
             ))
-            .execute(conn)
-            .map_err(db)?;
+        )
+        .map_err(db)?;
     }
     Ok(())
 }
@@ -111,7 +114,9 @@ fn bump(conn: &mut DbConnection, org: &str, count: i64) -> Result<Option<i64>, S
         .set(event_counters::last_seq.eq(event_counters::last_seq + count))
         .returning(event_counters::last_seq)
         .cached();
-    bump.get_result(conn).optional().map_err(db)
+    on_backend!(conn, |c| bump.get_result(c))
+        .optional()
+        .map_err(db)
 }
 
 type Row = (i64, String, String, NaiveDateTime, String, String);
@@ -171,8 +176,10 @@ pub(super) fn last_seq(conn: &mut DbConnection, org: OrgId) -> Result<i64, Stora
 
 /// Deletes the events of every org that occurred before `before`.
 pub(super) fn purge(conn: &mut DbConnection, before: DateTime<Utc>) -> crate::Result<u64> {
-    let deleted = diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before))))
-        .execute(conn)?;
+    let deleted = execute!(
+        conn,
+        diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before))))
+    )?;
     Ok(deleted as u64)
 }
 

@@ -1,6 +1,8 @@
 //! [`Transaction`] over one database transaction: the policy engine's view, the
 //! application of decisions, and the SCIM listings ([`super::scim`]).
 
+use crate::cached::CachedDsl;
+use crate::connection::execute;
 use crate::policy::apply::apply;
 use crate::policy::execute::Attempt;
 use crate::policy::view::TransactionView;
@@ -156,16 +158,22 @@ impl Transaction for SqlTransaction<'_> {
         let org = self.org();
         let mut conn = self.conn();
         match kind {
-            ScimResourceKind::User => diesel::update(users::table)
-                .filter(users::org_id.eq(org))
-                .filter(users::scim_id.eq(scim_id))
-                .set(users::version.eq(users::version))
-                .execute(&mut **conn),
-            ScimResourceKind::Group => diesel::update(teams::table)
-                .filter(teams::org_id.eq(org))
-                .filter(teams::scim_id.eq(scim_id))
-                .set(teams::version.eq(teams::version))
-                .execute(&mut **conn),
+            ScimResourceKind::User => execute!(
+                *conn,
+                diesel::update(users::table)
+                    .filter(users::org_id.eq(org))
+                    .filter(users::scim_id.eq(scim_id))
+                    .set(users::version.eq(users::version))
+                    .cached()
+            ),
+            ScimResourceKind::Group => execute!(
+                *conn,
+                diesel::update(teams::table)
+                    .filter(teams::org_id.eq(org))
+                    .filter(teams::scim_id.eq(scim_id))
+                    .set(teams::version.eq(teams::version))
+                    .cached()
+            ),
         }
         .map_err(StoreError::from)?;
         Ok(())
@@ -176,15 +184,18 @@ impl Transaction for SqlTransaction<'_> {
         // One keyed update per SCIM group, whatever its size; a team this transaction
         // read without a SCIM id (All Users, say) is skipped without a round trip.
         for team in ids.iter().filter(|t| !self.view.known_without_scim_id(**t)) {
-            diesel::update(teams::table.filter(teams::id.eq(team.to_string())))
-                .filter(teams::org_id.eq(self.org()))
-                .filter(teams::scim_id.is_not_null())
-                .set((
-                    teams::version.eq(teams::version + 1),
-                    teams::updated_at.eq(to_db(now)),
-                ))
-                .execute(&mut **conn)
-                .map_err(StoreError::from)?;
+            execute!(
+                *conn,
+                diesel::update(teams::table.filter(teams::id.eq(team.to_string())))
+                    .filter(teams::org_id.eq(self.org()))
+                    .filter(teams::scim_id.is_not_null())
+                    .set((
+                        teams::version.eq(teams::version + 1),
+                        teams::updated_at.eq(to_db(now)),
+                    ))
+                    .cached()
+            )
+            .map_err(StoreError::from)?;
         }
         Ok(())
     }
